@@ -1,0 +1,1 @@
+"""The staff-facing surfaces: the command line and the Gradio app."""

@@ -1,0 +1,1 @@
+"""Evaluation: grounding and retrieval quality measured on gold questions."""

@@ -1,0 +1,138 @@
+"""The Python API used by the CLI, the app and the evaluation harness alike."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from index.docstore import DocStore
+from index.embedder import Embedder
+from index.query import Filters, QueryAnalyzer
+from index.retrieve import Retrieval, Retriever
+from index.settings import Settings
+from index.store import VectorStore
+from index.types import Answer, DocumentMeta, Passage
+
+
+class Assistant:
+    """Answers questions about the ingested documents with cited passages.
+
+    ``Assistant(settings).ask("Who led the 2022 visit?")`` returns an :class:`~index.types.Answer`
+    whose every sentence cites a passage, or which abstains with related passages. Models and stores
+    load on first use; pass ``embedder``/``vectors``/``docstore`` to share or fake them.
+    """
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
+                 vectors: VectorStore | None = None, docstore: DocStore | None = None, mode: str = "hybrid"):
+        self.settings = settings or Settings.from_env()
+        self.embedder = embedder or Embedder(self.settings.embed_model)
+        self.docstore = docstore or DocStore(Path(self.settings.index) / "docstore.sqlite")
+        self.retriever = Retriever(self.settings, self.embedder, vectors, self.docstore, mode=mode)
+        self._analyzer: QueryAnalyzer | None = None
+        self._analyzer_generation = -1
+        self._llm = None
+        self._lock = threading.Lock()
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def warm(self) -> "Assistant":
+        """Load the model, the metadata and the keyword index now rather than on the first question."""
+        self.retriever.check_model()
+        self.retriever.refresh()
+        self.embedder.warm()
+        return self
+
+    @property
+    def analyzer(self) -> QueryAnalyzer:
+        generation = self.docstore.generation
+        if self._analyzer is None or generation != self._analyzer_generation:
+            self._analyzer = QueryAnalyzer(self.retriever.metas.values(), self.settings.home_authority)
+            self._analyzer_generation = generation
+        return self._analyzer
+
+    # -- questions ------------------------------------------------------------------------
+    def retrieve(self, question: str, filters: Filters | dict | None = None, history: Sequence[str] = (),
+                 k: int | None = None) -> Retrieval:
+        """The ranked passages for ``question`` (hybrid, filtered, merged, within the context budget)."""
+        query, hints = self.analyzer.with_history(question, _questions(history))
+        return self.retriever.search(query, Filters.of(filters), hints, k=k)
+
+    def ask(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
+            k: int | None = None) -> Answer:
+        """Answer ``question``; ``history`` is the earlier questions (or turns) of the conversation."""
+        from index.answer import answer
+
+        started = time.perf_counter()
+        question = (question or "").strip()
+        filters = Filters.of(filters)
+        if not question:
+            return Answer(question="", text="Please type a question.", abstained=True)
+        query, hints = self.analyzer.with_history(question, _questions(history))
+        retrieval = self.retriever.search(query, filters, hints, k=k)
+        t = time.perf_counter()
+        if self.settings.llm_configured:
+            result = self.llm.answer(question, retrieval.passages)
+        else:
+            result = answer(question, hints, retrieval.passages, embedder=self.embedder,
+                            idf=self.retriever.keyword.idf)
+        retrieval.timings_ms["answer"] = (time.perf_counter() - t) * 1000
+        result.timings_ms = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}
+        result.filters = filters.to_json()
+        return result
+
+    def stream(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
+               k: int | None = None) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is written (LLM mode), then the final verified Answer."""
+        if not self.settings.llm_configured:
+            yield self.ask(question, filters, history, k)
+            return
+        started = time.perf_counter()
+        filters = Filters.of(filters)
+        query, hints = self.analyzer.with_history(question, _questions(history))
+        retrieval = self.retriever.search(query, filters, hints, k=k)
+        final = None
+        for item in self.llm.stream(question, retrieval.passages):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                yield item
+        if final is not None:
+            final.timings_ms = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}
+            final.filters = filters.to_json()
+            yield final
+
+    @property
+    def llm(self):
+        if self._llm is None:
+            from index.llm import LLMAnswerer
+
+            self._llm = LLMAnswerer(self.settings, self.embedder)
+        return self._llm
+
+    # -- documents ------------------------------------------------------------------------
+    def documents(self) -> list[tuple[DocumentMeta, int]]:
+        """Every ingested document's metadata with its number of chunks."""
+        return self.docstore.documents()
+
+    def document_text(self, doc: str) -> str | None:
+        """The cleaned text of ``doc`` (passage offsets refer to it)."""
+        return self.docstore.text(doc)
+
+    def passages_of(self, doc: str) -> list[Passage]:
+        """Every chunk of ``doc`` as a passage, in document order."""
+        return [self.retriever.passage(c) for c in self.docstore.chunks(doc)]
+
+
+def _questions(history: Sequence) -> list[str]:
+    """Earlier questions from a history of strings, (question, answer) pairs or chat messages."""
+    out = []
+    for turn in history or ():
+        if isinstance(turn, str):
+            out.append(turn)
+        elif isinstance(turn, dict):
+            if turn.get("role") in (None, "user") and (turn.get("content") or turn.get("question")):
+                out.append(str(turn.get("question") or turn.get("content")))
+        elif isinstance(turn, (list, tuple)) and turn:
+            out.append(str(turn[0]))
+    return out

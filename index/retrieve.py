@@ -1,0 +1,207 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 fused by reciprocal rank, boosted by query hints,
+restricted by filters, with adjacent passages merged inside a token budget."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.docstore import DocStore
+from index.embedder import Embedder
+from index.keyword import KeywordIndex
+from index.query import Filters, Hints
+from index.settings import Settings
+from index.store import VectorStore, date_key
+from index.text import count_tokens
+from index.types import Chunk, DocumentMeta, Passage
+
+RRF_K = 60
+CANDIDATES = 40
+
+
+@dataclass
+class Retrieval:
+    passages: list[Passage]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    dense: list[tuple[str, float]] = field(default_factory=list)
+    keyword: list[tuple[str, float]] = field(default_factory=list)
+
+
+class Retriever:
+    """Finds the passages that answer a question. Collaborators are passed in or built lazily."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, vectors: VectorStore | None = None,
+                 docstore: DocStore | None = None, mode: str = "hybrid"):
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.embed_model)
+        self.vectors = vectors or VectorStore(settings)
+        self.docstore = docstore or DocStore(Path(settings.index) / "docstore.sqlite")
+        self.keyword = KeywordIndex(Path(settings.index))
+        self.mode = mode  # hybrid, dense or keyword (the last two for measurement)
+        self._metas: dict[str, DocumentMeta] = {}
+        self._row_meta: list[DocumentMeta] = []
+        self._generation = -1
+
+    # -- state derived from the document store ------------------------------------------------
+    def refresh(self) -> None:
+        """Reload metadata and the keyword index when the store changed since the last query."""
+        generation = self.docstore.generation
+        if generation == self._generation:
+            return
+        self.keyword.ensure(self.docstore)
+        self._metas = self.docstore.metas()
+        self._chunk_doc = {c.id: c.doc for c in self.docstore.chunks()}
+        self._row_meta = [self._metas[self._chunk_doc[cid]] for cid in self.keyword.ids]
+        self._generation = generation
+
+    @property
+    def metas(self) -> dict[str, DocumentMeta]:
+        self.refresh()
+        return self._metas
+
+    def check_model(self) -> None:
+        self.vectors.check_model(self.settings.embed_model)
+
+    # -- search ---------------------------------------------------------------------------
+    def search(self, query: str, filters: Filters | None = None, hints: Hints | None = None,
+               k: int | None = None, budget: int | None = None) -> Retrieval:
+        """The best passages for ``query``: at most ``k`` within ``budget`` context tokens."""
+        self.refresh()
+        filters = filters or Filters()
+        hints = hints or Hints()
+        k = k or self.settings.k
+        budget = budget or self.settings.context_tokens
+        timings: dict[str, float] = {}
+        filters = self._canonical(filters)
+        allowed = {d for d, m in self._metas.items() if filters.admits(m)} if filters else None
+
+        dense: list[tuple[str, float]] = []
+        if self.mode in ("hybrid", "dense") and (allowed is None or allowed):
+            t = time.perf_counter()
+            vector = self.embedder.embed_query(query)
+            timings["embed_query"] = _ms(t)
+            t = time.perf_counter()
+            dense = [(i, s) for i, s in self.vectors.query(vector, CANDIDATES, _where(filters))
+                     if i in self._chunk_doc]  # only committed chunks count
+            timings["dense"] = _ms(t)
+        keyword: list[tuple[str, float]] = []
+        if self.mode in ("hybrid", "keyword") and (allowed is None or allowed):
+            t = time.perf_counter()
+            mask = None
+            if allowed is not None:
+                mask = np.fromiter((m.doc in allowed for m in self._row_meta), dtype=bool, count=len(self._row_meta))
+            keyword = self.keyword.search(query, CANDIDATES, mask)
+            timings["keyword"] = _ms(t)
+
+        t = time.perf_counter()
+        fused = self._fuse(dense, keyword, hints)
+        passages = self._select(fused, k, budget)
+        timings["fusion"] = _ms(t)
+        return Retrieval(passages, timings, dense, keyword)
+
+    def _canonical(self, filters: Filters) -> Filters:
+        """Filters with authority names spelled as the index stores them ("barnet" → "Barnet")."""
+        if not filters.authorities:
+            return filters
+        from dataclasses import replace
+
+        from index.query import _norm
+
+        stored = {_norm(m.authority): m.authority for m in self._metas.values() if m.authority}
+        return replace(filters, authorities=tuple(stored.get(_norm(a), a) for a in filters.authorities))
+
+    def _fuse(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]],
+              hints: Hints) -> list[tuple[str, float]]:
+        scores: dict[str, float] = {}
+        for weight, ranked in ((1.0, dense), (1.0, keyword)):
+            for rank, (cid, _) in enumerate(ranked):
+                scores[cid] = scores.get(cid, 0.0) + weight / (RRF_K + rank + 1)
+        if hints.kinds or hints.people:
+            # A passage from a document the question points at (its authority, year, kind) outranks
+            # an equally relevant one from elsewhere; one hint is worth about ten ranks.
+            for cid in scores:
+                match = hints.matches(self._metas[self._chunk_doc[cid]])
+                scores[cid] *= 1.0 + 0.25 * match
+        return sorted(scores.items(), key=lambda kv: -kv[1])
+
+    def _select(self, fused: list[tuple[str, float]], k: int, budget: int) -> list[Passage]:
+        """Top passages; neighbours of the same document merged; duplicates dropped; within budget."""
+        if not fused:
+            return []
+        top = fused[: max(k * 3, 12)]
+        chunks = self.docstore.chunks_by_id([cid for cid, _ in top])
+        picked: list[tuple[Chunk, float]] = []
+        seen_text: set[str] = set()
+        used = 0
+        for cid, score in top:
+            chunk = chunks.get(cid)
+            if chunk is None:
+                continue
+            key = " ".join(chunk.text.split()).lower()
+            if key in seen_text:
+                continue
+            tokens = count_tokens(chunk.text)
+            if picked and used + tokens > budget:
+                continue
+            seen_text.add(key)
+            picked.append((chunk, score))
+            used += tokens
+            if len(picked) >= k:
+                break
+        return self._merge(picked)
+
+    def _merge(self, picked: list[tuple[Chunk, float]]) -> list[Passage]:
+        """Join chunks of one document that touch or overlap into one passage (keeping the better rank)."""
+        groups: list[list[tuple[Chunk, float]]] = []
+        for chunk, score in picked:
+            for group in groups:
+                if any(c.doc == chunk.doc and (abs(c.ordinal - chunk.ordinal) == 1 or c.start < chunk.end and chunk.start < c.end)
+                       and c.section == chunk.section for c, _ in group):
+                    group.append((chunk, score))
+                    break
+            else:
+                groups.append([(chunk, score)])
+        passages = []
+        for group in groups:
+            group.sort(key=lambda cs: cs[0].start)
+            first = group[0][0]
+            start, end = first.start, max(c.end for c, _ in group)
+            text = self._text(first.doc, start, end) if len(group) > 1 else first.text
+            passages.append(Passage(
+                chunk_id=first.id, doc=first.doc, text=text, start=start, end=end, section=first.section,
+                page=first.page, score=max(s for _, s in group), meta=self._metas[first.doc]))
+        passages.sort(key=lambda p: -p.score)
+        return passages
+
+    def _text(self, doc: str, start: int, end: int) -> str:
+        full = self.docstore.text(doc) or ""
+        return full[start:end]
+
+    def passage(self, chunk: Chunk, score: float = 0.0) -> Passage:
+        self.refresh()
+        return Passage(chunk_id=chunk.id, doc=chunk.doc, text=chunk.text, start=chunk.start, end=chunk.end,
+                       section=chunk.section, page=chunk.page, score=score, meta=self._metas[chunk.doc])
+
+
+def _where(filters: Filters) -> dict | None:
+    clauses: list[dict] = []
+    if filters.docs:
+        clauses.append({"doc": {"$in": list(filters.docs)}})
+    if filters.authorities:
+        clauses.append({"authority": {"$in": list(filters.authorities)}})
+    if filters.doc_types:
+        clauses.append({"doc_type": {"$in": list(filters.doc_types)}})
+    if filters.since:
+        clauses.append({"date": {"$gte": date_key(filters.since)}})
+    if filters.until:
+        clauses.append({"date": {"$lte": date_key(filters.until)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _ms(t: float) -> float:
+    return (time.perf_counter() - t) * 1000.0

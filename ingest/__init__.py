@@ -1,0 +1,1 @@
+"""Ingestion: corpus files become cleaned, chunked, embedded passages in the index."""
