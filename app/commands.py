@@ -28,15 +28,17 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     summary = ingest(settings, rebuild=args.rebuild, progress=progress)
     if bar is not None:
         bar.close()
-    if args.json:
-        print(json.dumps(summary.to_json(), ensure_ascii=False))
-        return summary.exit_code
+    # Every file left out is named on stderr, with --json too (whose stdout stays one JSON object):
+    # skipped files have no place in the JSON summary's keys.
     for item in summary.skipped:
         print(f"skipped {item['file']}: {item['error']}", file=sys.stderr)
     for item in summary.failed:
         print(f"FAILED  {item['file']}: {item['error']}", file=sys.stderr)
     for dup, first in summary.duplicates:
         print(f"duplicate {dup}: same content as {first}; ingested once", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary.to_json(), ensure_ascii=False))
+        return summary.exit_code
     print(f"{len(summary.added)} added, {len(summary.updated)} updated, {len(summary.unchanged)} unchanged, "
           f"{len(summary.removed)} removed, {len(summary.duplicates)} duplicate, {len(summary.failed)} failed; "
           f"{summary.documents} documents, {summary.chunks} chunks in the index; {summary.seconds:.1f} s")

@@ -62,7 +62,7 @@ class KeywordIndex:
     def _build(self, docstore: DocStore, generation: int) -> None:
         metas = docstore.metas()
         chunks = docstore.chunks()
-        corpus = [terms(c.search_text(metas[c.doc].title if c.doc in metas else "")) or ["∅"] for c in chunks]
+        corpus = [terms(c.search_text(metas.get(c.doc))) or ["∅"] for c in chunks]
         ids = [c.id for c in chunks]
         if corpus:
             import bm25s

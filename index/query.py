@@ -20,6 +20,33 @@ _KINDS = [
     (r"\bILACS (?:inspection|report)\b|\bfull inspection\b|\bgraded inspection\b|\binspection report\b", "ILACS inspection report"),
 ]
 _HOME = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.I)
+_INSPECTORATE = re.compile(r"\b(?:ofsted|inspectors?|inspection|HMI|inspected)\b", re.I)
+INSPECTION_KINDS = ("focused visit letter", "monitoring visit letter", "ILACS inspection report",
+                    "SIF inspection report", "joint targeted area inspection")
+
+#: The sector's abbreviations, expanded in the search query so "EDT" finds "emergency duty team".
+ABBREVIATIONS = {
+    "mash": "multi-agency safeguarding hub", "edt": "emergency duty team", "eha": "early help assessment",
+    "cp": "child protection", "cpp": "child protection plan", "cin": "child in need", "lac": "looked after children",
+    "cla": "children looked after", "iro": "independent reviewing officer", "iros": "independent reviewing officers",
+    "rhi": "return home interview", "rhis": "return home interviews", "pep": "personal education plan",
+    "taf": "team around the family", "icpc": "initial child protection conference", "qa": "quality assurance",
+    "da": "domestic abuse", "cse": "child sexual exploitation", "csa": "child sexual abuse",
+    "eet": "education employment training", "neet": "not in education employment or training",
+    "sgo": "special guardianship order", "ico": "interim care order", "fco": "full care order",
+    "s47": "section 47", "s20": "section 20", "uasc": "unaccompanied asylum-seeking children",
+    "avs": "virtual school", "hmi": "inspector", "lbbd": "Barking and Dagenham", "sw": "social worker",
+    "sws": "social workers", "ilacs": "inspection of local authority children's services",
+    "jtai": "joint targeted area inspection", "ifd": "integrated front door", "sen": "special educational needs",
+    "send": "special educational needs and disabilities", "nfa": "no further action", "pp": "police protection",
+}
+
+
+def expand(question: str) -> str:
+    """The question with known abbreviations followed by their expansions, for searching."""
+    extra = [ABBREVIATIONS[w.lower()] for w in re.findall(r"\b[A-Za-z0-9]{2,5}\b", question)
+             if w.lower() in ABBREVIATIONS and (w.isupper() or w.lower() in ("s47", "s20"))]
+    return question + (" (" + "; ".join(dict.fromkeys(extra)) + ")" if extra else "")
 
 
 @dataclass(frozen=True)
@@ -144,6 +171,9 @@ class QueryAnalyzer:
             r"\b(" + "|".join(_MONTHS) + r")\b", question, re.I) if m.lower() != "may" or re.search(
             r"\bmay\s+20\d\d|\bin\s+may\b", question, re.I)}))
         kinds = tuple(dict.fromkeys(kind for pattern, kind in _KINDS if re.search(pattern, question, re.I)))
+        if not kinds and _INSPECTORATE.search(question):
+            # "What did Ofsted say…" points at the inspectorate's own documents rather than the news.
+            kinds = INSPECTION_KINDS
         people = tuple(p for p, pattern in self._people_res if pattern.search(question))
         return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
                      home=home, topic=question)
@@ -181,7 +211,7 @@ _FOLLOWUP = re.compile(
 def is_followup(question: str) -> bool:
     words = re.findall(r"\w+", question)
     return bool(_FOLLOWUP.match(question)) or len(words) <= 4 or bool(
-        re.search(r"\b(?:they|that|it|this|those|these|them|there)\b", question, re.I) and len(words) <= 9)
+        re.search(r"\b(?:they|that|it|this|those|these|them|there|she|he|their|its)\b", question, re.I) and len(words) <= 12)
 
 
 def _strip_followup(previous: str, hints: Hints, analyzer: QueryAnalyzer) -> str:

@@ -3,6 +3,7 @@ restricted by filters, with adjacent passages merged inside a token budget."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ import numpy as np
 from index.docstore import DocStore
 from index.embedder import Embedder
 from index.keyword import KeywordIndex
-from index.query import Filters, Hints
+from index.query import Filters, Hints, expand
 from index.settings import Settings
 from index.store import VectorStore, date_key
 from index.text import count_tokens
@@ -20,6 +21,15 @@ from index.types import Chunk, DocumentMeta, Passage
 
 RRF_K = 60
 CANDIDATES = 40
+DENSE_WEIGHT = 0.5
+KEYWORD_WEIGHT = 1.5
+HINT_WEIGHT = 0.5
+TYPE_WEIGHT = 0.3      # passage holds what the question asks for (a name, a date, a figure)
+SECTION_WEIGHT = 0.5   # an improvement question meets a "What needs to improve" section
+FUSION = "score"
+_IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|areas? for|weakness|must|"
+                        r"should|needs? to|priorit)", re.I)
+_IMPROVE_SECTION = re.compile(r"improve|areas? (?:for|requiring)|recommend|priorit|next steps|what next", re.I)
 
 
 @dataclass
@@ -72,6 +82,7 @@ class Retriever:
         self.refresh()
         filters = filters or Filters()
         hints = hints or Hints()
+        query = expand(query)
         k = k or self.settings.k
         budget = budget or self.settings.context_tokens
         timings: dict[str, float] = {}
@@ -97,7 +108,7 @@ class Retriever:
             timings["keyword"] = _ms(t)
 
         t = time.perf_counter()
-        fused = self._fuse(dense, keyword, hints)
+        fused = self._fuse(dense, keyword, hints, query)
         passages = self._select(fused, k, budget)
         timings["fusion"] = _ms(t)
         return Retrieval(passages, timings, dense, keyword)
@@ -114,17 +125,34 @@ class Retriever:
         return replace(filters, authorities=tuple(stored.get(_norm(a), a) for a in filters.authorities))
 
     def _fuse(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]],
-              hints: Hints) -> list[tuple[str, float]]:
+              hints: Hints, query: str) -> list[tuple[str, float]]:
+        from index.answer import _has_type, expected_type
+
         scores: dict[str, float] = {}
-        for weight, ranked in ((1.0, dense), (1.0, keyword)):
-            for rank, (cid, _) in enumerate(ranked):
-                scores[cid] = scores.get(cid, 0.0) + weight / (RRF_K + rank + 1)
-        if hints.kinds or hints.people:
-            # A passage from a document the question points at (its authority, year, kind) outranks
-            # an equally relevant one from elsewhere; one hint is worth about ten ranks.
-            for cid in scores:
-                match = hints.matches(self._metas[self._chunk_doc[cid]])
-                scores[cid] *= 1.0 + 0.25 * match
+        if FUSION == "rrf":
+            for weight, ranked in ((DENSE_WEIGHT, dense), (KEYWORD_WEIGHT, keyword)):
+                for rank, (cid, _) in enumerate(ranked):
+                    scores[cid] = scores.get(cid, 0.0) + weight / (RRF_K + rank + 1)
+        else:  # weighted sum of max-normalised scores
+            for weight, ranked in ((DENSE_WEIGHT, dense), (KEYWORD_WEIGHT, keyword)):
+                top = max((s for _, s in ranked), default=0.0) or 1.0
+                for cid, sc in ranked:
+                    scores[cid] = scores.get(cid, 0.0) + weight * max(sc, 0.0) / top
+        expect = expected_type(hints.topic or query)
+        improve = bool(_IMPROVE_Q.search(hints.topic or query))
+        chunks = self.docstore.chunks_by_id(scores) if (expect or improve) else {}
+        for cid in scores:
+            factor = 1.0
+            if hints.kinds or hints.people:
+                # A passage from a document the question points at (its authority, year, kind)
+                # outranks an equally relevant one from elsewhere.
+                factor += HINT_WEIGHT * hints.matches(self._metas[self._chunk_doc[cid]])
+            chunk = chunks.get(cid)
+            if chunk is not None and expect and _has_type(chunk.text, expect):
+                factor += TYPE_WEIGHT
+            if chunk is not None and improve and _IMPROVE_SECTION.search(chunk.section):
+                factor += SECTION_WEIGHT
+            scores[cid] *= factor
         return sorted(scores.items(), key=lambda kv: -kv[1])
 
     def _select(self, fused: list[tuple[str, float]], k: int, budget: int) -> list[Passage]:

@@ -72,10 +72,26 @@ class Chunk:
     section: str = ""
     page: int | None = None
 
-    def search_text(self, title: str) -> str:
-        """What retrieval sees: title and section as a prefix, then the passage text."""
-        head = " — ".join(p for p in (title, self.section) if p)
-        return f"{head}\n{self.text}" if head else self.text
+    def search_text(self, meta: "DocumentMeta | None" = None) -> str:
+        """What retrieval sees: a header naming the document (title, kind, authority, date) and
+        the section, then the passage text. The header lets "the 2022 focused visit" or "Barnet"
+        match passages whose own sentences never say so; it is never shown as passage text."""
+        head = []
+        if meta is not None:
+            head.append(meta.title)
+            when = _month_year(meta.visit_start or meta.date)
+            head.append(", ".join(x for x in (meta.doc_type if meta.doc_type != "other" else "",
+                                                meta.authority or "", when) if x))
+        head.append(self.section)
+        head = [h for h in head if h]
+        return "\n".join(head + [self.text])
+
+
+def _month_year(iso: str | None) -> str:
+    if not iso:
+        return ""
+    months = ("January February March April May June July August September October November December").split()
+    return f"{months[int(iso[5:7]) - 1]} {iso[:4]}"
 
 
 @dataclass

@@ -97,28 +97,26 @@ class Ingestor:
         stored = self.docstore.hashes()
         todo: list[tuple[Path, str, str]] = []  # path, rel, hash
         present: set[str] = set()
-        owner: dict[str, str] = {}  # content hash -> the document that holds it
-        for rel, h in stored.items():
-            owner.setdefault(h, rel)
-        files = []
+        hashed: list[tuple[Path, str, str]] = []
         for item in discover(corpus):
             if isinstance(item, Skipped):
                 summary.skipped.append({"file": _rel(item.path, corpus), "error": item.reason})
                 continue
-            files.append(item)
-        for path in files:
-            rel = _rel(path, corpus)
+            rel = _rel(item, corpus)
             present.add(rel)
             try:
-                digest = _hash_file(path)
+                hashed.append((item, rel, _hash_file(item)))
             except OSError as err:
                 summary.failed.append({"file": rel, "error": _os_message(err)})
-                continue
-            first = owner.get(digest)
-            if first is not None and first != rel and (first in present or (corpus / first).exists()):
+        # Which file holds each content: the one that already stores it (its file unchanged), else the
+        # first by name. Decided from the files as they are now, so a file that was edited no longer
+        # claims its old content.
+        owner = {digest: rel for _, rel, digest in reversed(hashed) if stored.get(rel) == digest}
+        for path, rel, digest in hashed:
+            first = owner.setdefault(digest, rel)
+            if first != rel:
                 summary.duplicates.append((rel, first))
                 continue
-            owner[digest] = rel
             if stored.get(rel) == digest and rel not in forced:
                 summary.unchanged.append(rel)
             else:
@@ -164,35 +162,63 @@ class Ingestor:
     def _ingest(self, todo: list[tuple[Path, str, str]], stored: dict[str, str], summary: Summary,
                 progress: Progress | None) -> None:
         s = self.settings
-        model_recorded = False
-        # Reading and chunking the next files overlaps with embedding the current one.
+        self._model_recorded = False
+        done = 0
+
+        def finish(rel: str) -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(rel, done, len(todo))
+
+        # Reading and chunking the next files overlaps with embedding. Documents are embedded in
+        # groups of at least four batches: the model sorts one call's texts by length, and batches
+        # of similar lengths waste far less on padding than one document's mixed lengths (measured:
+        # about 1.4x the throughput on the ILACS reports). Each document still commits on its own.
+        group: list[_Prepared] = []
         with ThreadPoolExecutor(max_workers=1) as pool:
-            for done, (item, (path, rel, digest)) in enumerate(zip(_prefetch(pool, self._prepare, todo), todo), 1):
+            for item, (_, rel, _) in zip(_prefetch(pool, self._prepare, todo), todo):
                 if isinstance(item, Exception):
                     summary.failed.append({"file": rel, "error": str(item)})
-                else:
-                    for k, v in item.timings.items():
-                        summary.stages[k] += v
-                    if not item.chunks:
-                        summary.failed.append({"file": rel, "error": "no text to index after cleaning"})
-                    else:
-                        t = time.perf_counter()
-                        vectors = self.embedder.embed([c.search_text(item.meta.title) for c in item.chunks],
-                                                      batch_size=s.embed_batch)
-                        summary.stages["embed"] += time.perf_counter() - t
-                        t = time.perf_counter()
-                        if not model_recorded:
-                            self.vectors.record_model(s.embed_model, int(vectors.shape[1]))
-                            model_recorded = True
-                        self.vectors.upsert(item.chunks, vectors, item.meta)
-                        self.docstore.commit_document(item.meta, item.clean.text, item.clean.page_starts,
-                                                      item.chunks, time.time())
-                        self.vectors.delete_doc(rel, keep_hash=digest)
-                        summary.stages["store"] += time.perf_counter() - t
-                        summary.new_chunks += len(item.chunks)
-                        (summary.updated if rel in stored else summary.added).append(rel)
-                if progress:
-                    progress(rel, done, len(todo))
+                    finish(rel)
+                    continue
+                for k, v in item.timings.items():
+                    summary.stages[k] += v
+                if not item.chunks:
+                    summary.failed.append({"file": rel, "error": "no text to index after cleaning"})
+                    finish(rel)
+                    continue
+                group.append(item)
+                if sum(len(g.chunks) for g in group) >= 4 * s.embed_batch:
+                    self._embed_and_commit(group, stored, summary, finish)
+                    group = []
+            if group:
+                self._embed_and_commit(group, stored, summary, finish)
+
+    def _embed_and_commit(self, group: list[_Prepared], stored: dict[str, str], summary: Summary,
+                          finish: Callable[[str], None]) -> None:
+        """Embed a group of documents in one call, then commit them one by one (the commit protocol)."""
+        s = self.settings
+        t = time.perf_counter()
+        vectors = self.embedder.embed([c.search_text(item.meta) for item in group for c in item.chunks],
+                                      batch_size=s.embed_batch)
+        summary.stages["embed"] += time.perf_counter() - t
+        offset = 0
+        for item in group:
+            t = time.perf_counter()
+            part = vectors[offset:offset + len(item.chunks)]
+            offset += len(item.chunks)
+            if not self._model_recorded:
+                self.vectors.record_model(s.embed_model, int(vectors.shape[1]))
+                self._model_recorded = True
+            self.vectors.upsert(item.chunks, part, item.meta)
+            self.docstore.commit_document(item.meta, item.clean.text, item.clean.page_starts, item.chunks,
+                                          time.time())
+            self.vectors.delete_doc(item.rel, keep_hash=item.meta.hash)
+            summary.stages["store"] += time.perf_counter() - t
+            summary.new_chunks += len(item.chunks)
+            (summary.updated if item.rel in stored else summary.added).append(item.rel)
+            finish(item.rel)
 
     def _prepare(self, job: tuple[Path, str, str]) -> _Prepared:
         path, rel, digest = job
