@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -56,7 +57,7 @@ class Assistant:
                  k: int | None = None) -> Retrieval:
         """The ranked passages for ``question`` (hybrid, filtered, merged, within the context budget)."""
         query, hints = self.analyzer.with_history(question, _questions(history))
-        return self.retriever.search(query, Filters.of(filters), hints, k=k)
+        return self._search(query, Filters.of(filters), hints, k)
 
     def ask(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
             k: int | None = None) -> Answer:
@@ -69,17 +70,56 @@ class Assistant:
         if not question:
             return Answer(question="", text="Please type a question.", abstained=True)
         query, hints = self.analyzer.with_history(question, _questions(history))
-        retrieval = self.retriever.search(query, filters, hints, k=k)
+        retrieval = self._search(query, filters, hints, k)
         t = time.perf_counter()
         if self.settings.llm_configured:
             result = self.llm.answer(question, retrieval.passages)
         else:
             result = answer(question, hints, retrieval.passages, embedder=self.embedder,
-                            idf=self.retriever.keyword.idf)
+                            idf=self.retriever.keyword.idf, query=query, people=self.analyzer.known_people)
         retrieval.timings_ms["answer"] = (time.perf_counter() - t) * 1000
         result.timings_ms = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}
         result.filters = filters.to_json()
         return result
+
+    def _search(self, query: str, filters: Filters, hints, k: int | None) -> Retrieval:
+        """Retrieval; a comparison gets the best passages of each side, interleaved."""
+        from index.question import compare_sides, question_kind
+
+        sides = compare_sides(query, hints) if question_kind(query, hints) == "compare" else []
+        if not sides:
+            return self.retriever.search(query, filters, hints, k=k)
+        k = k or self.settings.k
+        per_side = []
+        metas = self.retriever.metas
+        for side in sides:
+            # Each side searched on its own documents, with the other sides' names left out of the query.
+            docs = tuple(d for d, m in metas.items() if side.fits(m)
+                         and (not side.doc_types or m.doc_type in side.doc_types) and Filters.of(filters).admits(m))
+            if not docs:
+                continue
+            side_query = _without_other_sides(query, side, sides)
+            per_side.append(self.retriever.search(side_query, replace(Filters.of(filters), docs=docs), side, k=k))
+        merged, seen = [], set()
+        for rank in range(k):
+            for result in per_side:
+                if rank < len(result.passages) and result.passages[rank].chunk_id not in seen:
+                    seen.add(result.passages[rank].chunk_id)
+                    merged.append(result.passages[rank])
+        budget, used, kept = self.settings.context_tokens, 0, []
+        from index.text import count_tokens
+
+        for p in merged[: k + 1]:
+            tokens = count_tokens(p.text)
+            if kept and used + tokens > budget:
+                continue
+            kept.append(p)
+            used += tokens
+        timings: dict[str, float] = {}
+        for result in per_side:
+            for name, ms in result.timings_ms.items():
+                timings[name] = timings.get(name, 0.0) + ms
+        return Retrieval(kept, timings)
 
     def stream(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
                k: int | None = None) -> Iterator[str | Answer]:
@@ -122,6 +162,21 @@ class Assistant:
     def passages_of(self, doc: str) -> list[Passage]:
         """Every chunk of ``doc`` as a passage, in document order."""
         return [self.retriever.passage(c) for c in self.docstore.chunks(doc)]
+
+
+def _without_other_sides(query: str, side, sides) -> str:
+    import re
+
+    from index.query import _name_pattern
+
+    for other in sides:
+        if other is side:
+            continue
+        for name in set(other.authorities) - set(side.authorities):
+            query = _name_pattern(name).sub(" ", query)
+        for year in set(other.years) - set(side.years):
+            query = re.sub(rf"\b{year}\b", " ", query)
+    return query
 
 
 def _questions(history: Sequence) -> list[str]:

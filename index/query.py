@@ -129,6 +129,24 @@ class Hints:
             score += 0.5 if inspectors & {_norm(p) for p in self.people} else 0.0
         return score
 
+    def fits(self, meta: DocumentMeta, text: str = "") -> bool:
+        """Whether a document (or a sentence ``text`` of it) fits the authority, year and kind named.
+
+        A document fits an authority it is about, or one it mentions when ``text`` names it; a year
+        when it is dated or visited then, or when ``text`` mentions the year.
+        """
+        if self.authorities:
+            wanted = {_norm(a) for a in self.authorities}
+            if _norm(meta.authority or "") not in wanted and not (
+                    wanted & {_norm(a) for a in meta.authorities}
+                    and (not text or any(_norm(a) in _norm(text) for a in self.authorities))):
+                return False
+        if self.years:
+            years = {int(d[:4]) for d in (meta.date, meta.visit_start, meta.visit_end) if d}
+            if years and not years & set(self.years) and not any(str(y) in text for y in self.years):
+                return False
+        return True
+
     @property
     def kinds(self) -> int:
         return sum(bool(x) for x in (self.authorities, self.years, self.doc_types))
@@ -154,6 +172,7 @@ class QueryAnalyzer:
         self.authorities = sorted(names, key=len, reverse=True)
         self._authority_res = [(a, _name_pattern(a)) for a in self.authorities]
         self.people = sorted(people)
+        self.known_people = frozenset(people)
         self._people_res = [(p, re.compile(r"\b" + re.escape(p.split()[-1]) + r"\b", re.I)) for p in self.people]
 
     def analyze(self, question: str) -> Hints:

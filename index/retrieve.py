@@ -126,7 +126,7 @@ class Retriever:
 
     def _fuse(self, dense: list[tuple[str, float]], keyword: list[tuple[str, float]],
               hints: Hints, query: str) -> list[tuple[str, float]]:
-        from index.answer import _has_type, expected_type
+        from index.question import expected_type, has_type
 
         scores: dict[str, float] = {}
         if FUSION == "rrf":
@@ -148,7 +148,7 @@ class Retriever:
                 # outranks an equally relevant one from elsewhere.
                 factor += HINT_WEIGHT * hints.matches(self._metas[self._chunk_doc[cid]])
             chunk = chunks.get(cid)
-            if chunk is not None and expect and _has_type(chunk.text, expect):
+            if chunk is not None and expect and has_type(chunk.text, expect):
                 factor += TYPE_WEIGHT
             if chunk is not None and improve and _IMPROVE_SECTION.search(chunk.section):
                 factor += SECTION_WEIGHT

@@ -1,0 +1,173 @@
+"""What a question asks for: its kind, the type of answer it expects, its subject words, its premise."""
+
+from __future__ import annotations
+
+import re
+
+from index.query import Hints
+from index.text import terms
+
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_GENERIC = set(terms(
+    "say said says tell find found finding findings mention mentioned according document documents ofsted "
+    "inspector inspectors inspection letter report think thought note noted describe described explain "
+    "give gave given show shows showed about anything something much many main key council local authority "
+    "children's services happen happened get got us did do does done come look make run go going went "
+    "currently now moment latest recent recently time percentage proportion share number figure level "
+    "what which how why when where who whom whose compare compared comparison vs versus between both each "
+    "either differ difference picture one ones list things thing six five four three two anything "
+    "january february march april may june july august september october november december"))
+_KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation assessment news article piece "
+                        "report inspection inspections ofsted inspectors inspector hmi council authority borough"))
+_SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
+             "judged": "judgement", "kid": "children", "kids": "children"}
+
+_PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of|named)\b", re.I)
+_DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b", re.I)
+_NUMBER_Q = re.compile(
+    r"\b(?:how many|how much|what (?:percentage|proportion|share|number|figure|rate|level)|"
+    r"which (?:percentage|figure)|per ?cent|how often|average|caseloads? (?:were|was|are|is)|"
+    r"what(?:'s| is| was| are| were) (?:our|the|their) [\w\s-]{0,30}(?:rate|timeliness|figure|number|total|count))\b|%",
+    re.I)
+_GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:overall\s+)?(?:ofsted\s+)?(?:grade|rating|judgement|judgment)\b|"
+                      r"\b(?:grade|rating|judgement|judgment)\s+did\b|\bhow was .* (?:graded|judged)\b", re.I)
+_LIST_Q = re.compile(
+    r"\b(?:what needs to improve|improve|improvements?|recommendations?|areas? (?:for|requiring)|"
+    r"weakness(?:es)?|strengths?|priorit(?:y|ies)|concerns?|findings|list|actions?|worries|issues|problems|"
+    r"praised?|things)\b", re.I)
+_COMPARE_Q = re.compile(
+    r"\b(?:compare[sd]?|comparison|versus|vs\.?|difference|differ|changed?|both|between|"
+    r"than|still|again|recurr\w*|repeat(?:ed)?|agree|contrast|each)\b", re.I)
+_PREMISE = re.compile(
+    r"^\s*(?:why|since|given that|as)\b|\b(?:told us|said that|says|say that|stated|found that|claims?|"
+    r"according to .* (?:we|our|they))\b|\s[-–—]\s", re.I)
+_COUNCIL_VS_INSPECTORS = re.compile(
+    r"(?=.*\b(?:ofsted|inspectors?|letters?|visits?)\b)(?=.*\b(?:self[- ]?(?:evaluation|assessment)|our own|we say|"
+    r"own (?:view|assessment)|own improvement)\b)", re.I | re.S)
+
+_DATE = re.compile(rf"\b\d{{1,2}}(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\s+\d{{4}}\b"
+                   r"|\b(?:19|20)\d\d\b")
+_NUMBER = re.compile(r"\d")
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+\b")
+_GRADE = re.compile(r"\b(?:judged|rated|graded|judgement|grade|effectiveness)\b[^.]{0,60}\b(?:outstanding|good|"
+                    r"requires improvement|inadequate)\b|:\s*(?:outstanding|good|requires improvement(?: to be good)?|"
+                    r"inadequate)\s*$", re.I)
+_QUESTION_DATE = re.compile(rf"\b\d{{1,2}}(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+{_MONTH}\b", re.I)
+
+
+def question_kind(question: str, hints: Hints) -> str:
+    """compare, list or fact: how many sentences an answer takes and how it is laid out."""
+    if (len(hints.authorities) > 1 or len(hints.years) > 1 or _COUNCIL_VS_INSPECTORS.search(question)
+            or (_COMPARE_Q.search(question) and (hints.authorities or hints.years or hints.home))):
+        return "compare"
+    if _LIST_Q.search(question) and not expected_type(question):
+        return "list"
+    return "fact"
+
+
+def compare_sides(question: str, hints: Hints) -> list[Hints]:
+    """The sides a comparison sets against each other (two authorities, two years, or the council's
+    self-evaluation against the inspectors), each as hints of its own; [] when there are none."""
+    from dataclasses import replace
+
+    from index.query import INSPECTION_KINDS
+
+    if len(hints.authorities) > 1:
+        return [replace(hints, authorities=(a,)) for a in hints.authorities]
+    if len(hints.years) > 1:
+        return [replace(hints, years=(y,), doc_types=()) for y in hints.years]
+    if _COUNCIL_VS_INSPECTORS.search(question):
+        return [replace(hints, doc_types=INSPECTION_KINDS, years=()), replace(hints, doc_types=("self-evaluation",), years=())]
+    return []
+
+
+def expected_type(question: str) -> str | None:
+    """number, person, date or grade when the question asks for one; None otherwise."""
+    if _GRADE_Q.search(question):
+        return "grade"
+    if _NUMBER_Q.search(question):
+        return "number"
+    if _PERSON_Q.search(question):
+        return "person"
+    if _DATE_Q.search(question):
+        return "date"
+    return None
+
+
+_ROLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+[A-Z][a-zA-Z'’-]+,?\s+"
+                        r"(?:HMI|SHMI|Her Majesty|His Majesty|lead inspector|team inspector|Ofsted Inspector|Director|"
+                        r"Deputy|Chief Executive|Strategic Director|Executive Director)")
+
+
+def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()) -> bool:
+    """Whether ``text`` holds an answer of the expected type (a figure, a name, a date, a grade).
+
+    A name is one of ``people`` (the inspectors the index knows), a titled name, or a name given
+    with an inspector's or officer's role — not any pair of capitalised words ("Waltham Forest").
+    """
+    if expect == "number":
+        return bool(_NUMBER.search(re.sub(r"\b(?:19|20)\d\d(?:/\d\d)?\b", "", text)))
+    if expect == "date":
+        return bool(_DATE.search(text))
+    if expect == "person":
+        return any(p in text for p in people) or bool(_ROLE_NAME.search(text)) or bool(
+            re.match(r"^(?:Mr|Mrs|Ms|Miss|Dr)?\.?\s*[A-Z][a-z]+\s+[A-Z][\w'’-]+\s+(?:Director|Deputy|Chief|Strategic|Executive|Head)",
+                     text))
+    if expect == "grade":
+        return bool(_GRADE.search(text))
+    return True
+
+
+def has_premise(question: str) -> bool:
+    """Whether the question asserts something ("Why did…", "X says… – why…") that may need correcting."""
+    return bool(_PREMISE.search(question))
+
+
+def question_dates(question: str) -> list[str]:
+    """Day-and-month dates the question states ("7 and 8 March")."""
+    return [m.group(0) for m in _QUESTION_DATE.finditer(question)]
+
+
+def question_numbers(question: str) -> set[str]:
+    """Figures the question states, years excepted ("443", "92%")."""
+    return {n for n in re.findall(r"\b\d+(?:\.\d+)?%?", question) if not re.fullmatch(r"(?:19|20)\d\d", n)}
+
+
+def content_terms(question: str, hints: Hints) -> list[str]:
+    """The question's subject words. Generic words, and words the document metadata already
+    satisfies (its authority, year, kind), are left out: a sentence need not repeat them."""
+    dropped = set(_GENERIC) | {str(y) for y in hints.years} | {str(y)[2:] for y in hints.years}
+    for name in hints.authorities:
+        dropped.update(terms(name))
+    if hints.years or hints.doc_types or hints.authorities:
+        dropped.update(_KIND_WORDS)
+    out = []
+    for t in dict.fromkeys(terms(question)):
+        t = _SYNONYMS.get(t, t)
+        if t not in dropped and len(t) > 1:
+            out.append(t)
+    return out
+
+
+def _abbreviations() -> dict[str, list[str]]:
+    from index.query import ABBREVIATIONS
+
+    return {stem_term: terms(expansion) for abbr, expansion in ABBREVIATIONS.items() for stem_term in terms(abbr)}
+
+
+_ABBR: dict[str, list[str]] = {}
+
+
+def term_match(term: str, present: set[str]) -> bool:
+    """``term``, its expansion when it is an abbreviation (EDT: emergency duty team), or a word
+    that one begins with the other, six letters at least (invest/investment)."""
+    if term in present:
+        return True
+    if not _ABBR:
+        _ABBR.update(_abbreviations())
+    expansion = _ABBR.get(term)
+    if expansion and all(t in present for t in expansion):
+        return True
+    if len(term) >= 6:
+        return any(p.startswith(term) or (len(p) >= 6 and term.startswith(p)) for p in present)
+    return False
