@@ -44,6 +44,7 @@ class _Candidate:
     prior: float = 0.0
     typed: bool = True
     consistent: bool = True
+    bullet: bool = False
     score: float = 0.0
 
     @property
@@ -106,7 +107,7 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
             standalone = p.text[b:b + 2] in ("\n\n", "") and (a == 0 or p.text[a - 2:a] == "\n\n")
             if standalone and not bullet and len(text.split()) <= 10 and text[-1] not in ".!?:;\"”’)":
                 continue
-            out.append(_Candidate(i, a, b, text))
+            out.append(_Candidate(i, a, b, text, bullet=bullet))
     return out
 
 
@@ -120,12 +121,18 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         vectors = embedder.embed([question] + [c.text for c in cands], batch_size=64)
         dense = vectors[1:] @ vectors[0]
     top = max((p.score for p in passages), default=1.0) or 1.0
-    for c, d in zip(cands, dense):
+    sentence_terms = [set(terms(c.text)) for c in cands]
+    for i, (c, d) in enumerate(zip(cands, dense)):
         p = passages[c.passage]
-        present = set(terms(c.text))
+        present = sentence_terms[i]
+        # The sentences either side count too, at a discount: "This letter summarises … 7 and 8 March
+        # 2018." answers "when did they look at our front door?" though only the next one says "front door".
+        around = set().union(*(sentence_terms[j] for j in (i - 1, i + 1)
+                               if 0 <= j < len(cands) and cands[j].passage == c.passage))
         section = set(terms(p.section))
         matched = [t for t in q_terms if term_match(t, present)]
-        c.lexical = sum(weights[t] for t in matched) / total if q_terms else 0.0
+        near = [t for t in q_terms if t not in matched and term_match(t, around)]
+        c.lexical = (sum(weights[t] for t in matched) + 0.6 * sum(weights[t] for t in near)) / total if q_terms else 0.0
         c.section = sum(weights[t] for t in q_terms if t not in matched and term_match(t, section)) / total \
             if q_terms else 0.0
         c.dense = float(d)
@@ -152,13 +159,11 @@ def _fact(cands: list[_Candidate]) -> list[_Candidate]:
 
 
 def _list(cands: list[_Candidate], passages: list[Passage]) -> list[_Candidate]:
-    """Bullets: a whole list when the best sentence is one of its items, else the best few sentences."""
+    """Bullets: the whole list the best evidence belongs to (or introduces), else the best few sentences."""
     best = cands[0]
-    p = passages[best.passage]
-    items = [c for c in cands if c.passage == best.passage and p.text[c.start - 2:c.start].strip() == "-"
-             or (c.passage == best.passage and p.text[max(0, c.start - 2):c.start] in ("- ", "\n-"))]
-    if p.text[max(0, best.start - 2):best.start] == "- " and len(items) >= 2:
-        return sorted(items, key=lambda c: c.start)[:8]
+    items = sorted((c for c in cands if c.passage == best.passage and c.bullet), key=lambda c: c.start)
+    if len(items) >= 2 and (best.bullet or best.text.rstrip().endswith(":")):
+        return items[:8]
     return [c for c in cands[:6] if c.score >= 0.7 * best.score][:5]
 
 

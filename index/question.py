@@ -13,7 +13,8 @@ _GENERIC = set(terms(
     "inspector inspectors inspection letter report think thought note noted describe described explain "
     "give gave given show shows showed about anything something much many main key council local authority "
     "children's services happen happened get got us did do does done come look make run go going went "
-    "currently now moment latest recent recently time percentage proportion share number figure level "
+    "currently now moment latest recent recently carried carry carrying pick picked raise raised "
+    "tell told make made take took doing running time percentage proportion share number figure level "
     "what which how why when where who whom whose compare compared comparison vs versus between both each "
     "either differ difference picture one ones list things thing six five four three two anything "
     "january february march april may june july august september october november december"))
@@ -142,6 +143,8 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     if hints.years or hints.doc_types or hints.authorities:
         dropped.update(_KIND_WORDS)
     out = []
+    # "2021/22" is a period, like a year: the metadata or the sentence's own figures place it.
+    question = re.sub(r"\b(?:19|20)\d\d\s*/\s*\d\d\b", " ", question)
     for t in dict.fromkeys(terms(question)):
         t = _SYNONYMS.get(t, t)
         if t not in dropped and len(t) > 1:
