@@ -30,6 +30,8 @@ W_LEXICAL, W_DENSE, W_PRIOR, W_SECTION, W_TYPE = 0.35, 0.35, 0.2, 0.1, 0.15
 #: Calibrated on eval/gold/seeds.jsonl so that every unanswerable question abstains
 #: (bench/calibrate_abstention.py prints the margins).
 L_MIN, L_LOW, D_MIN, D_HIGH = 0.5, 0.25, 0.5, 0.62
+#: The weaker bar for the second side of a comparison (see _compare).
+COMPARE_MIN = 0.2
 
 
 @dataclass
@@ -76,14 +78,14 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     cands.sort(key=lambda c: -c.score)
     # A "who"/"when" question about a visit the metadata identifies has no subject words left:
     # the named document's sentence of the right type is the answer.
-    located = bool(expect in ("person", "date") and not q_terms and (hints.years or hints.authorities or hints.doc_types))
+    located = bool(expect in ("person", "inspector", "date") and not q_terms and (hints.years or hints.authorities or hints.doc_types))
     eligible = [c for c in cands if c.typed and (c.supported or located)]
     consistent = [c for c in eligible if c.consistent]
     premise = has_premise(question) or bool(question_dates(question)) or bool(hints.people)
     if not consistent and not (premise and eligible):
         return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
     if kind == "compare":
-        chosen = _compare(consistent or eligible, passages, compare_sides(query, hints))
+        chosen = _compare(consistent or eligible, passages, compare_sides(query, hints), cands)
     elif kind == "list":
         chosen = _list(consistent or eligible, passages)
     else:
@@ -131,6 +133,9 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
                                if 0 <= j < len(cands) and cands[j].passage == c.passage))
         section = set(terms(p.section))
         matched = [t for t in q_terms if term_match(t, present)]
+        if expect:
+            # A figure, name or date often sits a sentence or two from the words that say what it is.
+            around |= set().union(*(sentence_terms[j] for j in range(len(cands)) if cands[j].passage == c.passage))
         near = [t for t in q_terms if t not in matched and term_match(t, around)]
         c.lexical = (sum(weights[t] for t in matched) + 0.6 * sum(weights[t] for t in near)) / total if q_terms else 0.0
         c.section = sum(weights[t] for t in q_terms if t not in matched and term_match(t, section)) / total \
@@ -138,7 +143,7 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         c.dense = float(d)
         c.prior = p.score / top
         c.typed = has_type(c.text, expect, people) if expect else True
-        c.consistent = _consistent(p, c.text, hints)
+        c.consistent = _consistent(p, p.text, hints)
         c.score = (W_LEXICAL * c.lexical + W_DENSE * c.dense + W_PRIOR * c.prior + W_SECTION * c.section
                    + (W_TYPE if c.typed else -W_TYPE) * bool(expect))
     return q_terms
@@ -167,16 +172,23 @@ def _list(cands: list[_Candidate], passages: list[Passage]) -> list[_Candidate]:
     return [c for c in cands[:6] if c.score >= 0.7 * best.score][:5]
 
 
-def _compare(cands: list[_Candidate], passages: list[Passage], sides: list[Hints]) -> list[_Candidate]:
+def _compare(cands: list[_Candidate], passages: list[Passage], sides: list[Hints],
+             everything: list[_Candidate]) -> list[_Candidate]:
     """The best one or two sentences for each side of the comparison (or each of the best
-    documents when the sides are not named), grouped by source."""
+    documents when the sides are not named), grouped by source.
+
+    Once one side clearly answers, the other side's best sentence is shown even when it is weaker
+    evidence on its own (it still has to touch the subject): a comparison with one side missing
+    would hide what the documents say about the other.
+    """
     best = cands[0].score
     if sides:
         chosen: list[_Candidate] = []
         for side in sides:
-            mine = [c for c in cands if _consistent(passages[c.passage], c.text, side)
+            mine = [c for c in everything if c.typed and (c.lexical + c.section >= COMPARE_MIN or c.dense >= D_MIN)
+                    and _consistent(passages[c.passage], passages[c.passage].text, side)
                     and (not side.doc_types or passages[c.passage].meta.doc_type in side.doc_types)]
-            chosen.extend(c for c in mine[:2] if c not in chosen and c.score >= 0.5 * mine[0].score)
+            chosen.extend(c for c in mine[:2] if c not in chosen and c.score >= 0.75 * mine[0].score)
         if chosen:
             return chosen
     by_doc: dict[str, list[_Candidate]] = {}
@@ -242,7 +254,9 @@ def _render(question: str, kind: str, chosen: list[_Candidate], passages: list[P
     for c in chosen:
         numbers.setdefault(c.passage, len(numbers) + 1)
     docs = {passages[c.passage].doc for c in chosen}
-    grouped = kind == "compare" or len(docs) > 1
+    # Sentences from more than one document, or from a document other than the one the question
+    # named, carry their source, so the reader sees which document says what.
+    grouped = kind == "compare" or len(docs) > 1 or any(not c.consistent for c in chosen)
     if grouped:
         order = {d: i for i, d in enumerate(dict.fromkeys(passages[c.passage].doc for c in chosen))}
         chosen.sort(key=lambda c: (passages[c.passage].meta.date or "", order[passages[c.passage].doc], c.start))

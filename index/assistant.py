@@ -84,9 +84,12 @@ class Assistant:
 
     def _search(self, query: str, filters: Filters, hints, k: int | None) -> Retrieval:
         """Retrieval; a comparison gets the best passages of each side, interleaved."""
-        from index.question import compare_sides, question_kind
+        from index.question import compare_sides, has_premise, question_kind
 
         sides = compare_sides(query, hints) if question_kind(query, hints) == "compare" else []
+        if not sides and has_premise(query) and (hints.authorities or hints.years):
+            # A premise may misattribute: search the documents the question names as well as all of them.
+            sides = [hints, replace(hints, authorities=(), years=(), doc_types=())]
         if not sides:
             return self.retriever.search(query, filters, hints, k=k)
         k = k or self.settings.k

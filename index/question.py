@@ -14,16 +14,17 @@ _GENERIC = set(terms(
     "give gave given show shows showed about anything something much many main key council local authority "
     "children's services happen happened get got us did do does done come look make run go going went "
     "currently now moment latest recent recently carried carry carrying pick picked raise raised "
-    "tell told make made take took doing running time percentage proportion share number figure level "
+    "tell told make made take took doing running need needs around time percentage proportion share number figure level "
     "what which how why when where who whom whose compare compared comparison vs versus between both each "
     "either differ difference picture one ones list things thing six five four three two anything "
     "january february march april may june july august september october november december"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation assessment news article piece "
-                        "report inspection inspections ofsted inspectors inspector hmi council authority borough"))
+                        "report inspection inspections ofsted inspectors inspector hmi council authority borough")) | {"hmis"}
 _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
              "judged": "judgement", "kid": "children", "kids": "children"}
 
 _PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of|named)\b", re.I)
+_INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|on the visit)\b", re.I)
 _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b", re.I)
 _NUMBER_Q = re.compile(
     r"\b(?:how many|how much|what (?:percentage|proportion|share|number|figure|rate|level)|"
@@ -89,7 +90,8 @@ def expected_type(question: str) -> str | None:
     if _NUMBER_Q.search(question):
         return "number"
     if _PERSON_Q.search(question):
-        return "person"
+        # "Who led/inspected…" wants an inspector; "who was it sent to" wants any named person.
+        return "inspector" if _INSPECTOR_Q.search(question) else "person"
     if _DATE_Q.search(question):
         return "date"
     return None
@@ -110,6 +112,10 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
         return bool(_NUMBER.search(re.sub(r"\b(?:19|20)\d\d(?:/\d\d)?\b", "", text)))
     if expect == "date":
         return bool(_DATE.search(text))
+    if expect == "inspector":
+        return any(p in text for p in people) or bool(re.search(
+            r"\b[A-Z][a-z]+\s+[A-Z][a-zA-Z'’-]+,?\s+(?:HMI|SHMI|Her Majesty|His Majesty|lead inspector|team inspector|"
+            r"Ofsted Inspector)", text))
     if expect == "person":
         return any(p in text for p in people) or bool(_ROLE_NAME.search(text)) or bool(
             re.match(r"^(?:Mr|Mrs|Ms|Miss|Dr)?\.?\s*[A-Z][a-z]+\s+[A-Z][\w'’-]+\s+(?:Director|Deputy|Chief|Strategic|Executive|Head)",
@@ -138,7 +144,7 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     """The question's subject words. Generic words, and words the document metadata already
     satisfies (its authority, year, kind), are left out: a sentence need not repeat them."""
     dropped = set(_GENERIC) | {str(y) for y in hints.years} | {str(y)[2:] for y in hints.years}
-    for name in hints.authorities:
+    for name in (*hints.authorities, *hints.people):
         dropped.update(terms(name))
     if hints.years or hints.doc_types or hints.authorities:
         dropped.update(_KIND_WORDS)

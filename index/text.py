@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 _ABBREVIATIONS = {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "no", "nos", "st", "vs", "cf", "approx", "inc",
-                  "ltd", "para", "paras", "fig", "hmi", "shmi", "ofsted.gov", "gov", "www"}
+                  "ltd", "para", "paras", "fig", "ofsted.gov", "gov", "www"}
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)\]]*)(?=\s+)")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
