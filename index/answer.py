@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.query import Hints, _norm
+from index.retrieve import _IMPROVE_Q, _IMPROVE_SECTION
 from index.question import (compare_sides, content_terms, expected_type, has_premise, has_type, question_dates,
                             question_kind, question_numbers, term_match)
 from index.text import sentence_spans, terms
@@ -87,7 +88,7 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     if kind == "compare":
         chosen = _compare(consistent or eligible, passages, compare_sides(query, hints), cands)
     elif kind == "list":
-        chosen = _list(consistent or eligible, passages)
+        chosen = _list(consistent or eligible, passages, query)
     else:
         chosen = _fact(consistent or eligible)
     if premise:
@@ -163,9 +164,13 @@ def _fact(cands: list[_Candidate]) -> list[_Candidate]:
     return chosen
 
 
-def _list(cands: list[_Candidate], passages: list[Passage]) -> list[_Candidate]:
+def _list(cands: list[_Candidate], passages: list[Passage], query: str) -> list[_Candidate]:
     """Bullets: the whole list the best evidence belongs to (or introduces), else the best few sentences."""
     best = cands[0]
+    if _IMPROVE_Q.search(query):
+        # "What needs to improve?" is answered by the list under such a heading, when one was found.
+        listed = [c for c in cands if c.bullet and _IMPROVE_SECTION.search(passages[c.passage].section)]
+        best = listed[0] if listed else best
     items = sorted((c for c in cands if c.passage == best.passage and c.bullet), key=lambda c: c.start)
     if len(items) >= 2 and (best.bullet or best.text.rstrip().endswith(":")):
         return items[:8]

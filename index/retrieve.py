@@ -24,8 +24,8 @@ CANDIDATES = 40
 DENSE_WEIGHT = 0.5
 KEYWORD_WEIGHT = 1.5
 HINT_WEIGHT = 0.5
-TYPE_WEIGHT = 0.3      # passage holds what the question asks for (a name, a date, a figure)
-SECTION_WEIGHT = 0.5   # an improvement question meets a "What needs to improve" section
+TYPE_WEIGHT = 0.6      # passage holds what the question asks for (a name, a date, a figure)
+SECTION_WEIGHT = 1.0   # an improvement question meets a "What needs to improve" section
 FUSION = "score"
 _IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|areas? for|weakness|must|"
                         r"should|needs? to|priorit)", re.I)
