@@ -103,16 +103,18 @@ class Assistant:
                 continue
             side_query = _without_other_sides(query, side, sides)
             per_side.append(self.retriever.search(side_query, replace(Filters.of(filters), docs=docs), side, k=k))
-        merged, seen = [], set()
+        merged: list = []
         for rank in range(k):
             for result in per_side:
-                if rank < len(result.passages) and result.passages[rank].chunk_id not in seen:
-                    seen.add(result.passages[rank].chunk_id)
-                    merged.append(result.passages[rank])
+                if rank < len(result.passages):
+                    p = result.passages[rank]
+                    # Sides may find the same or overlapping text: keep the first, never both.
+                    if not any(q.doc == p.doc and q.start < p.end and p.start < q.end for q in merged):
+                        merged.append(p)
         budget, used, kept = self.settings.context_tokens, 0, []
         from index.text import count_tokens
 
-        for p in merged[: k + 1]:
+        for p in merged[:k]:
             tokens = count_tokens(p.text)
             if kept and used + tokens > budget:
                 continue

@@ -205,16 +205,23 @@ class QueryAnalyzer:
         where the follow-up does not replace them.
         """
         hints = self.analyze(question)
-        if not history:
+        if not history or not is_followup(question):
             return question, hints
-        previous = history[-1]
-        prev_hints = self.analyze(previous)
-        if not is_followup(question):
-            return question, hints
+        return self._carry(question, hints, *self._resolve(history))
+
+    def _resolve(self, history: Sequence[str]) -> tuple[str, Hints]:
+        """The last turn of a conversation resolved through every earlier follow-up."""
+        query, hints = history[0], self.analyze(history[0])
+        for turn in history[1:]:
+            turn_hints = self.analyze(turn)
+            query, hints = self._carry(turn, turn_hints, query, hints) if is_followup(turn) else (turn, turn_hints)
+        return query, hints
+
+    def _carry(self, question: str, hints: Hints, previous: str, prev_hints: Hints) -> tuple[str, Hints]:
         carried = replace(
             hints,
             authorities=hints.authorities or prev_hints.authorities,
-            years=hints.years or (() if hints.authorities else prev_hints.years),
+            years=hints.years or prev_hints.years,
             doc_types=hints.doc_types or (() if hints.years or hints.authorities else prev_hints.doc_types),
             carried=True,
         )

@@ -225,7 +225,9 @@ def _where(filters: Filters) -> dict | None:
     if filters.since:
         clauses.append({"date": {"$gte": date_key(filters.since)}})
     if filters.until:
+        # An undated document is stored as 0; a date range admits only dated documents.
         clauses.append({"date": {"$lte": date_key(filters.until)}})
+        clauses.append({"date": {"$gt": 0}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

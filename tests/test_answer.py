@@ -1,0 +1,299 @@
+"""The extractive answerer on hand-built passages: every sentence is cited and can be checked word for
+word against its passage; it abstains when the evidence is missing; the JSON has the documented shape.
+
+Most cases run twice: with conftest's HashEmbedder (a deterministic fake derived from the text) and
+with the real packaged model, so they hold for the thresholds the product actually uses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import HashEmbedder
+from index.answer import ABSTAIN, answer
+from index.query import QueryAnalyzer
+from index.text import sentence_spans
+from index.types import Answer, DocumentMeta, Passage
+
+HOME = "Barking and Dagenham"
+
+VISIT_2018 = DocumentMeta(
+    doc="visit-2018.txt", hash="a", title="Focused visit to Barking and Dagenham children's services",
+    doc_type="focused visit letter", authority=HOME, authorities=(HOME,), date="2018-04-03",
+    visit_start="2018-03-07", visit_end="2018-03-08", inspectors=("Louise Warren", "John Roughton"))
+VISIT_2022 = DocumentMeta(
+    doc="visit-2022.txt", hash="b", title="Focused visit to Barking and Dagenham children's services",
+    doc_type="focused visit letter", authority=HOME, authorities=(HOME,), date="2022-06-10",
+    visit_start="2022-05-04", visit_end="2022-05-05", inspectors=("Brenda McLaughlin", "Tracey Ledder"))
+BARNET = DocumentMeta(
+    doc="barnet-2018.txt", hash="c", title="Monitoring visit to Barnet children's services",
+    doc_type="monitoring visit letter", authority="Barnet", authorities=("Barnet",), date="2018-12-20",
+    visit_start="2018-11-27", visit_end="2018-11-28", inspectors=("Andrew Waugh",))
+SELF_EVALUATION = DocumentMeta(
+    doc="self-evaluation.txt", hash="d", title="Self Evaluation 2022", doc_type="self-evaluation",
+    authority=HOME, authorities=(HOME,), date="2022-12-01")
+METAS = [VISIT_2018, VISIT_2022, BARNET, SELF_EVALUATION]
+
+
+def passage(meta: DocumentMeta, text: str, score: float = 1.0, start: int = 0, section: str = "Main findings"):
+    return Passage(chunk_id=f"{meta.doc}:{start}", doc=meta.doc, text=text, start=start, end=start + len(text),
+                   section=section, page=None, score=score, meta=meta)
+
+
+MASH_2018 = passage(VISIT_2018, (
+    "Management oversight of contacts in the multi-agency safeguarding hub (MASH) is not consistently robust. "
+    "Thresholds are applied appropriately in the MASH and decisions are timely.\n\n"
+    "Social workers in the MASH use chronologies well to understand risk."), score=2.0)
+PERMANENCE_2022 = passage(VISIT_2022, (
+    "Management oversight of permanence planning is now strong and regular. Leaders have invested in the "
+    "family support service, and managers review children's plans every month."), score=1.6, start=4000)
+BARNET_CASELOADS = passage(BARNET, (
+    "Social workers in Barnet know their children well and morale has improved since the last visit. "
+    "Management oversight of contacts in the MASH is weak, and decisions about thresholds are not recorded."),
+    score=1.2, start=2000)
+IMPROVE_2018 = passage(VISIT_2018, (
+    "What needs to improve in this area of social care practice:\n\n"
+    "- The quality of management oversight of contacts in the MASH.\n"
+    "- The recording of decisions about thresholds for early help.\n"
+    "- The timeliness of strategy discussions for children at risk of harm"),
+    score=1.4, start=6000, section="What needs to improve in this area of social care practice")
+FOSTERING_ALLOWANCES = "How much do we pay foster carers in weekly allowances?"
+
+
+@pytest.fixture(params=["fake", "real"])
+def any_embedder(request):
+    """The deterministic fake, then the real packaged model (conftest's session-scoped `embedder`)."""
+    return HashEmbedder() if request.param == "fake" else request.getfixturevalue("embedder")
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> QueryAnalyzer:
+    return QueryAnalyzer(METAS, home_authority=HOME)
+
+
+def ask(question: str, passages: list[Passage], embedder, analyzer: QueryAnalyzer) -> Answer:
+    """What the assistant does after retrieval: analyse the question, then answer from the passages."""
+    return answer(question, analyzer.analyze(question), passages, embedder=embedder, people=analyzer.known_people)
+
+
+# -- checking an answer the way a reader would ----------------------------------------------------
+
+_MARK = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def claims(text: str) -> list[tuple[str, list[int]]]:
+    """(sentence, citation numbers) for each cited sentence of an answer, line by line; fails when a
+    line has text after its last citation mark (a sentence nobody can check)."""
+    out: list[tuple[str, list[int]]] = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*[-•*]\s+", "", line).strip()
+        pos = 0
+        for m in _MARK.finditer(line):
+            sentence = line[pos:m.start()].strip()
+            numbers = [int(n) for n in m.group(1).split(",")]
+            if sentence:
+                out.append((sentence, numbers))
+            elif out:  # "… [1] [2]": both marks belong to the sentence before
+                out[-1][1].extend(numbers)
+            pos = m.end()
+        assert not line[pos:].strip(), f"text without a citation: {line[pos:]!r}\nin answer:\n{text}"
+    return out
+
+
+def quoted_part(sentence: str, passage_text: str) -> str | None:
+    """The part of an answer sentence found word for word in the passage: the whole sentence, or what
+    follows a source label ("Focused visit letter, …, 3 April 2018: …"), allowing an added full stop."""
+    source = _norm(passage_text)
+    candidates = [_norm(sentence)]
+    if ": " in sentence:
+        candidates.append(_norm(sentence.split(": ", 1)[1]))
+    for c in candidates:
+        for form in (c, c[:-1] if c.endswith(".") else c):
+            if form and form in source:
+                return form
+    return None
+
+
+def assert_grounded(result: Answer) -> list[tuple[str, list[int], str]]:
+    """A non-abstaining answer whose every sentence ends with [n], every [n] is a citation, and every
+    cited sentence is one sentence of the cited passage. Returns (sentence, numbers, quoted part)."""
+    assert not result.abstained and result.text != ABSTAIN, result.text
+    by_number = {c.n: c for c in result.citations}
+    found = claims(result.text)
+    assert found, f"no cited sentence in:\n{result.text}"
+    out = []
+    for sentence, numbers in found:
+        unknown = [n for n in numbers if n not in by_number]
+        assert not unknown, f"[{unknown}] cites nothing in {sorted(by_number)}: {sentence!r}"
+        quoted = [quoted_part(sentence, by_number[n].passage.text) for n in numbers]
+        assert any(quoted), f"{sentence!r} is not in its cited passage(s) {numbers}"
+        part = next(q for q in quoted if q)
+        assert len(sentence_spans(part)) == 1, f"several sentences share one citation: {sentence!r}"
+        out.append((sentence, numbers, part))
+    cited = {n for _, numbers, _ in out for n in numbers}
+    assert cited == set(by_number), f"citations {sorted(set(by_number) - cited)} are never cited in the text"
+    cited_ids = {c.passage.chunk_id for c in result.citations}
+    assert not cited_ids & {p.chunk_id for p in result.related}, "a passage is both cited and related"
+    return out
+
+
+# -- grounded answers ---------------------------------------------------------------------------
+
+ALL = [MASH_2018, PERMANENCE_2022, BARNET_CASELOADS, IMPROVE_2018]
+
+
+@pytest.mark.parametrize("question", [
+    "What did inspectors say about management oversight in our MASH in 2018?",
+    "What needs to improve in our MASH according to the 2018 visit?",
+    "How has management oversight changed between 2018 and 2022?",
+    "How does Barnet's MASH compare with ours?",
+])
+def test_every_sentence_is_cited_and_found_in_its_passage(question, any_embedder, analyzer):
+    assert_grounded(ask(question, ALL, any_embedder, analyzer))
+
+
+def test_a_fact_is_answered_from_the_passage_that_holds_it(any_embedder, analyzer):
+    result = ask("Were thresholds in our MASH applied properly in 2018?", ALL, any_embedder, analyzer)
+    grounded = assert_grounded(result)
+    assert any("Thresholds are applied appropriately" in s for s, _, _ in grounded), result.text
+    assert result.citations[0].passage.doc == VISIT_2018.doc
+
+
+def test_a_list_question_gets_the_listed_points_as_bullets(analyzer):
+    result = ask("What needs to improve in our MASH according to the 2018 visit?", [IMPROVE_2018, PERMANENCE_2022],
+                 HashEmbedder(), analyzer)
+    assert_grounded(result)
+    lines = [line for line in result.text.splitlines() if line.strip()]
+    assert len(lines) >= 2 and all(line.lstrip().startswith("-") for line in lines), result.text
+    assert "timeliness of strategy discussions" in result.text.lower()
+
+
+def test_every_line_of_a_multi_document_answer_names_its_source(any_embedder, analyzer):
+    result = ask("How has management oversight changed between 2018 and 2022?", ALL, any_embedder, analyzer)
+    grounded = assert_grounded(result)
+    by_number = {c.n: c.passage.meta for c in result.citations}
+    assert len({m.doc for m in by_number.values()}) >= 2, f"expected both visits cited:\n{result.text}"
+    for sentence, numbers, part in grounded:
+        label = _norm(sentence)[: len(_norm(sentence)) - len(part)].lower()
+        source = by_number[numbers[0]]
+        assert source.date[:4] in label, f"no date for {source.doc} in {sentence!r}"
+        assert (source.doc_type.lower() in label or source.authority.lower() in label), \
+            f"no kind or authority for {source.doc} in {sentence!r}"
+
+
+def test_a_misattributed_finding_is_answered_with_its_true_source(analyzer):
+    result = ask("Why did inspectors find Barking and Dagenham's management oversight of the MASH weak in 2018?",
+                 [PERMANENCE_2022, BARNET_CASELOADS], HashEmbedder(), analyzer)
+    assert_grounded(result)
+    assert {c.passage.doc for c in result.citations} == {BARNET.doc}
+    assert "Barnet" in result.text, "the reader must see the finding is Barnet's"
+
+
+# -- abstaining ---------------------------------------------------------------------------------
+
+def assert_abstains(result: Answer, passages: list[Passage]) -> None:
+    assert result.abstained and result.text == ABSTAIN, result.text
+    assert result.citations == []
+    related = {p.chunk_id for p in result.related}
+    assert related and related <= {p.chunk_id for p in passages}, "the closest passages come back as related"
+
+
+def test_abstains_when_the_passages_are_about_something_else(any_embedder, analyzer):
+    passages = [MASH_2018, PERMANENCE_2022]
+    assert_abstains(ask(FOSTERING_ALLOWANCES, passages, any_embedder, analyzer), passages)
+
+
+def test_abstains_with_no_passages(analyzer):
+    result = ask("Who led the 2022 focused visit?", [], HashEmbedder(), analyzer)
+    assert result.abstained and result.text == ABSTAIN and not result.citations
+
+
+LEAD_WITHOUT_NAME = passage(BARNET, (
+    "The lead inspector for the monitoring visit to Barnet was an experienced inspector from the London region. "
+    "The lead inspector met senior leaders and social workers during the visit."))
+LEAD_WITH_NAME = passage(BARNET, (
+    "The lead inspector for the monitoring visit to Barnet was Andrew Waugh, HMI. "
+    "The lead inspector met senior leaders and social workers during the visit."))
+WHO = "Who was the lead inspector for the Barnet monitoring visit?"
+
+
+def test_a_who_question_abstains_when_the_evidence_names_nobody(any_embedder, analyzer):
+    assert_abstains(ask(WHO, [LEAD_WITHOUT_NAME], any_embedder, analyzer), [LEAD_WITHOUT_NAME])
+
+
+def test_a_who_question_is_answered_when_the_evidence_names_someone(any_embedder, analyzer):
+    result = ask(WHO, [LEAD_WITH_NAME], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "Andrew Waugh" in result.text
+
+
+PLANS_WITHOUT_FIGURE = passage(SELF_EVALUATION, (
+    "The number of children on child protection plans has fallen over the last year. "
+    "Child protection plans are reviewed on time and children are seen regularly."))
+PLANS_WITH_FIGURE = passage(SELF_EVALUATION, (
+    "There were 443 children on child protection plans at the end of September. "
+    "Child protection plans are reviewed on time and children are seen regularly."))
+HOW_MANY = "How many children are on child protection plans?"
+
+
+def test_a_how_many_question_abstains_without_a_figure(any_embedder, analyzer):
+    assert_abstains(ask(HOW_MANY, [PLANS_WITHOUT_FIGURE], any_embedder, analyzer), [PLANS_WITHOUT_FIGURE])
+
+
+def test_a_how_many_question_is_answered_with_the_figure(any_embedder, analyzer):
+    result = ask(HOW_MANY, [PLANS_WITH_FIGURE], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "443" in result.text
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+
+PASSAGE_KEYS = {"doc", "title", "doc_type", "authority", "date", "section", "page", "start", "end", "text", "score"}
+
+
+def assert_ask_json(obj: dict) -> None:
+    """The `ask --json` object exactly as issue 3 documents it."""
+    assert set(obj) == {"question", "answer", "abstained", "citations", "related", "timings_ms"}
+    assert isinstance(obj["question"], str) and isinstance(obj["answer"], str)
+    assert isinstance(obj["abstained"], bool)
+    for c in obj["citations"]:
+        assert set(c) == PASSAGE_KEYS | {"n", "verified"}, sorted(c)
+        assert isinstance(c["n"], int) and isinstance(c["verified"], bool)
+    for p in obj["related"]:
+        assert set(p) == PASSAGE_KEYS, sorted(p)
+    for p in obj["citations"] + obj["related"]:
+        assert isinstance(p["start"], int) and isinstance(p["end"], int) and p["start"] <= p["end"]
+        assert isinstance(p["score"], (int, float)) and isinstance(p["text"], str)
+        assert p["page"] is None or isinstance(p["page"], int)
+    assert isinstance(obj["timings_ms"], dict)
+    assert all(isinstance(v, (int, float)) for v in obj["timings_ms"].values())
+
+
+def test_to_json_has_exactly_the_documented_keys(analyzer):
+    result = ask("What did inspectors say about management oversight in our MASH in 2018?", ALL, HashEmbedder(),
+                 analyzer)
+    result.timings_ms = {"retrieve": 1.25, "answer": 2.5, "total": 3.75}
+    obj = json.loads(json.dumps(result.to_json()))
+    assert_ask_json(obj)
+    assert obj["citations"] and obj["related"]
+    assert "total" in obj["timings_ms"]
+    assert [c["n"] for c in obj["citations"]] == list(range(1, len(obj["citations"]) + 1))
+    first = obj["citations"][0]
+    cited = next(c.passage for c in result.citations if c.n == first["n"])
+    assert (first["doc"], first["start"], first["end"], first["text"]) == (cited.doc, cited.start, cited.end,
+                                                                          cited.text)
+
+
+def test_to_json_of_an_abstention_has_the_same_keys(analyzer):
+    result = ask(FOSTERING_ALLOWANCES, [MASH_2018], HashEmbedder(), analyzer)
+    result.timings_ms = {"total": 1.0}
+    obj = json.loads(result.dumps())
+    assert_ask_json(obj)
+    assert obj["abstained"] is True and obj["citations"] == [] and len(obj["related"]) == 1

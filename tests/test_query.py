@@ -1,0 +1,281 @@
+"""Query understanding without a model: what a staff question says about authority, period and kind,
+how a follow-up borrows from the turn before it, and how filters and abbreviations behave."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.query import ABBREVIATIONS, Filters, QueryAnalyzer, expand
+from index.types import DocumentMeta
+
+HOME = "Barking and Dagenham"
+
+
+def meta(doc: str, **kw) -> DocumentMeta:
+    return DocumentMeta(doc=doc, hash=doc, **kw)
+
+
+# The five seed documents as ingestion describes them (`inspection-qa docs`).
+VISIT_2018 = meta("000.txt", doc_type="focused visit letter", authority=HOME, authorities=(HOME,),
+                  date="2018-04-03", visit_start="2018-03-07", visit_end="2018-03-08",
+                  inspectors=("Louise Warren", "John Roughton"))
+SELF_EVALUATION = meta("001.txt", doc_type="self-evaluation", authority=HOME, authorities=(HOME,), date="2022-12-01")
+VISIT_2022 = meta("002.txt", doc_type="focused visit letter", authority=HOME, authorities=(HOME,),
+                  date="2022-06-10", visit_start="2022-05-04", visit_end="2022-05-05",
+                  inspectors=("Brenda McLaughlin", "Tracey Ledder"))
+BARNET = meta("003.txt", doc_type="monitoring visit letter", authority="Barnet", authorities=("Barnet",),
+              date="2018-12-20", visit_start="2018-11-27", visit_end="2018-11-28",
+              inspectors=("Louise Warren", "Andrew Waugh"))
+NEWS = meta("004.txt", doc_type="news article", authority=HOME, authorities=(HOME, "Waltham Forest"), date="2018-04-03")
+METAS = [VISIT_2018, SELF_EVALUATION, VISIT_2022, BARNET, NEWS]
+
+
+@pytest.fixture
+def analyzer() -> QueryAnalyzer:
+    return QueryAnalyzer(METAS, home_authority=HOME)
+
+
+# -- authorities --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, authority", [
+    ("What did Ofsted say about Barnet?", "Barnet"),
+    ("what did ofsted say about barnet", "Barnet"),
+    ("What did Barnet's monitoring visit find?", "Barnet"),
+    ("What did Barnet’s monitoring visit find?", "Barnet"),
+    ("How is BARKING AND DAGENHAM doing on permanence?", HOME),
+    ("How is Barking & Dagenham doing on permanence?", HOME),
+    ("What did Barking and Dagenham's focused visit say?", HOME),
+    ("Was Waltham Forest praised too?", "Waltham Forest"),
+])
+def test_names_an_authority_however_it_is_written(analyzer, question, authority):
+    assert authority in analyzer.analyze(question).authorities
+
+
+def test_two_authorities_named_are_both_found(analyzer):
+    hints = analyzer.analyze("Compare Barnet and Barking & Dagenham on management oversight")
+    assert set(hints.authorities) == {"Barnet", HOME}
+
+
+def test_no_authority_when_none_is_named(analyzer):
+    assert analyzer.analyze("What did inspectors say about management oversight?").authorities == ()
+
+
+@pytest.mark.parametrize("question", [
+    "How are we doing on early help assessments?",
+    "What did Ofsted say about our front door?",
+    "When did Ofsted last visit us?",
+])
+def test_we_our_us_mean_the_home_authority(analyzer, question):
+    hints = analyzer.analyze(question)
+    assert hints.home and hints.authorities == (HOME,)
+
+
+def test_the_home_authority_is_the_configured_one_not_a_fixed_name():
+    hints = QueryAnalyzer(METAS, home_authority="Barnet").analyze("What did Ofsted say about our MASH?")
+    assert hints.authorities == ("Barnet",)
+
+
+@pytest.mark.parametrize("question", [
+    "What did Barnet's monitoring visit find?",
+    "Do users trust the MASH?",        # "us" inside a word
+    "What does the focused visit say about thresholds?",
+])
+def test_no_home_authority_without_we_our_us(analyzer, question):
+    hints = analyzer.analyze(question)
+    assert not hints.home and HOME not in hints.authorities
+
+
+# -- periods ------------------------------------------------------------------------------------
+
+def test_finds_year_and_month(analyzer):
+    hints = analyzer.analyze("What happened in the March 2018 visit?")
+    assert hints.years == (2018,) and hints.months == (3,)
+
+
+def test_finds_every_year_of_a_comparison(analyzer):
+    assert set(analyzer.analyze("How did things change between 2018 and 2022?").years) == {2018, 2022}
+
+
+def test_lower_case_month_counts(analyzer):
+    hints = analyzer.analyze("what did they find in may 2022")
+    assert hints.years == (2022,) and 5 in hints.months
+
+
+def test_may_as_a_verb_is_not_a_month(analyzer):
+    assert analyzer.analyze("May I see what the 2022 letter said about permanence?").months == ()
+
+
+def test_numbers_that_are_not_years_are_ignored(analyzer):
+    assert analyzer.analyze("Why are 443 children on plans?").years == ()
+
+
+# -- document kinds -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, kind", [
+    ("What did the monitoring visit find?", "monitoring visit letter"),
+    ("What did Barnet's monitoring visits say about plans?", "monitoring visit letter"),
+    ("What does our self-evaluation say about the virtual school?", "self-evaluation"),
+    ("What does the self evaluation say about the virtual school?", "self-evaluation"),
+    ("What does the news piece say?", "news article"),
+    ("Which councils did the article mention?", "news article"),
+    ("Who led the 2022 focused visit?", "focused visit letter"),
+])
+def test_finds_the_kind_of_document(analyzer, question, kind):
+    assert kind in analyzer.analyze(question).doc_types
+
+
+def test_no_kind_when_none_is_named(analyzer):
+    assert "news article" not in analyzer.analyze("How many children are in care?").doc_types
+
+
+def test_an_inspector_named_in_the_question_is_found(analyzer):
+    assert analyzer.analyze("What did Louise Warren find in Barnet?").people == ("Louise Warren",)
+
+
+# -- follow-ups ---------------------------------------------------------------------------------
+
+def test_and_in_another_year_keeps_the_topic_and_authority_and_replaces_the_year(analyzer):
+    query, hints = analyzer.with_history(
+        "And in 2022?", ["What did inspectors say about management oversight in Barking and Dagenham in 2018?"])
+    assert "management oversight" in query
+    assert hints.years == (2022,)
+    assert hints.authorities == (HOME,)
+
+
+def test_what_about_another_authority_keeps_the_topic_and_replaces_the_authority(analyzer):
+    query, hints = analyzer.with_history("What about Barnet?", ["How is our management oversight in the MASH?"])
+    assert "management oversight" in query and "MASH" in query
+    assert hints.authorities == ("Barnet",)
+
+
+def test_what_about_another_authority_keeps_the_period(analyzer):
+    _, hints = analyzer.with_history("What about Barnet?",
+                                     ["What did the 2018 inspection say about our management oversight?"])
+    assert hints.authorities == ("Barnet",) and hints.years == (2018,)
+
+
+def test_a_follow_up_with_a_pronoun_keeps_the_previous_authority_and_year(analyzer):
+    query, hints = analyzer.with_history("What did they say about step-down decisions?",
+                                         ["What did Ofsted find about Barnet's MASH in 2018?"])
+    assert hints.authorities == ("Barnet",) and hints.years == (2018,)
+    assert "MASH" in query
+
+
+def test_a_second_follow_up_still_knows_the_first_questions_authority(analyzer):
+    history = ["What did Ofsted find about Barnet's MASH in November 2018?", "What about their children's plans?"]
+    _, hints = analyzer.with_history("Did they say anything about step-down decisions?", history)
+    assert hints.authorities == ("Barnet",)
+
+
+def test_a_new_full_question_ignores_the_history(analyzer):
+    question = "What does the 2022 focused visit say about early permanence for babies in Barking and Dagenham?"
+    query, hints = analyzer.with_history(question, ["What did Ofsted find about Barnet's MASH in 2018?"])
+    assert query == question
+    assert hints.authorities == (HOME,) and hints.years == (2022,)
+
+
+def test_without_history_the_question_is_searched_as_asked(analyzer):
+    query, hints = analyzer.with_history("And in 2022?", [])
+    assert query == "And in 2022?" and hints.years == (2022,) and not hints.authorities
+
+
+# -- filters ------------------------------------------------------------------------------------
+
+def test_filters_from_a_dict_accept_one_value_or_many():
+    one = Filters.of({"authority": "Barnet", "doc_type": "monitoring visit letter", "since": "2018-01-01"})
+    assert one.authorities == ("Barnet",) and one.doc_types == ("monitoring visit letter",)
+    assert one.since == "2018-01-01" and one.until is None
+    many = Filters.of({"authorities": ["Barnet", HOME]})
+    assert set(many.authorities) == {"Barnet", HOME}
+
+
+@pytest.mark.parametrize("value", [None, {}, {"authority": None, "doc_type": None, "since": None, "until": None},
+                                   {"authority": "", "since": ""}])
+def test_empty_filters_restrict_nothing(value):
+    filters = Filters.of(value)
+    assert not filters
+    assert all(filters.admits(m) for m in METAS)
+    assert filters.admits(meta("undated.txt"))
+
+
+def test_filters_pass_through_unchanged():
+    filters = Filters(authorities=("Barnet",))
+    assert Filters.of(filters) == filters
+
+
+@pytest.mark.parametrize("name", ["Barnet", "barnet", "BARNET"])
+def test_authority_filter_ignores_case(name):
+    admitted = [m.doc for m in METAS if Filters.of({"authority": name}).admits(m)]
+    assert admitted == [BARNET.doc]
+
+
+@pytest.mark.parametrize("name", ["Barking & Dagenham", "barking and dagenham", "Barking and Dagenham"])
+def test_authority_filter_treats_ampersand_as_and(name):
+    admitted = {m.doc for m in METAS if Filters.of({"authority": name}).admits(m)}
+    assert admitted == {VISIT_2018.doc, SELF_EVALUATION.doc, VISIT_2022.doc, NEWS.doc}
+
+
+def test_authority_filter_means_the_document_is_about_it_not_that_it_mentions_it():
+    # The news article mentions Waltham Forest but is filed under Barking and Dagenham.
+    assert not any(Filters.of({"authority": "Waltham Forest"}).admits(m) for m in METAS)
+
+
+def test_doc_type_filter():
+    admitted = {m.doc for m in METAS if Filters.of({"doc_type": "focused visit letter"}).admits(m)}
+    assert admitted == {VISIT_2018.doc, VISIT_2022.doc}
+
+
+def test_date_range_includes_both_ends():
+    letter = meta("x.txt", date="2022-06-10")
+    assert Filters(since="2022-06-10").admits(letter)
+    assert Filters(until="2022-06-10").admits(letter)
+    assert Filters(since="2022-06-10", until="2022-06-10").admits(letter)
+    assert not Filters(since="2022-06-11").admits(letter)
+    assert not Filters(until="2022-06-09").admits(letter)
+
+
+def test_since_a_date_keeps_only_later_documents():
+    admitted = {m.doc for m in METAS if Filters.of({"since": "2022-01-01"}).admits(m)}
+    assert admitted == {SELF_EVALUATION.doc, VISIT_2022.doc}
+
+
+def test_a_document_without_a_date_is_outside_any_date_range():
+    undated = meta("notes.txt")
+    assert not Filters(since="2018-01-01").admits(undated)
+    assert not Filters(until="2030-01-01").admits(undated)
+
+
+def test_a_document_with_only_visit_dates_is_dated_by_its_visit():
+    visit_only = meta("visit.txt", visit_start="2019-02-01")
+    assert Filters(since="2019-01-01").admits(visit_only)
+    assert not Filters(until="2018-12-31").admits(visit_only)
+
+
+def test_filters_combine():
+    filters = Filters.of({"authority": "barking & dagenham", "doc_type": "focused visit letter", "until": "2019-01-01"})
+    assert [m.doc for m in METAS if filters.admits(m)] == [VISIT_2018.doc]
+
+
+# -- abbreviations ------------------------------------------------------------------------------
+
+def test_expand_adds_the_meaning_and_keeps_the_question():
+    out = expand("How is the MASH doing?")
+    assert out.startswith("How is the MASH doing?")
+    assert "multi-agency safeguarding hub" in out
+
+
+def test_expand_handles_several_abbreviations_once_each():
+    out = expand("Are EDT and MASH and EDT referrals timely?")
+    assert out.count("emergency duty team") == 1
+    assert "multi-agency safeguarding hub" in out
+
+
+@pytest.mark.parametrize("abbreviation", sorted(ABBREVIATIONS))
+def test_every_known_abbreviation_expands_in_capitals(abbreviation):
+    assert ABBREVIATIONS[abbreviation] in expand(f"What about {abbreviation.upper()}?")
+
+
+@pytest.mark.parametrize("question", ["When did they send the letter?", "Is the plan up to date?",
+                                      "What does the XYZ team do?"])
+def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
+    assert expand(question) == question
