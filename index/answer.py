@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.query import Hints, _norm
+from index.query import Hints
 from index.retrieve import _IMPROVE_Q, _IMPROVE_SECTION
-from index.question import (compare_sides, content_terms, expected_type, has_premise, has_type, question_dates,
+from index.question import (DAY_DATE, compare_sides, content_terms, expected_type, has_premise, has_type, question_dates,
                             question_kind, question_numbers, term_match)
 from index.text import sentence_spans, terms
 from index.types import Answer, Citation, Passage, Sentence
@@ -29,7 +29,7 @@ W_LEXICAL, W_DENSE, W_PRIOR, W_SECTION, W_TYPE = 0.35, 0.35, 0.2, 0.1, 0.15
 #: A sentence supports an answer when it carries enough of the question's subject: this share
 #: of its subject words, or a lower share with this embedding similarity, or this similarity alone.
 #: Calibrated on eval/gold/seeds.jsonl so that every unanswerable question abstains
-#: (bench/calibrate_abstention.py prints the margins).
+#: (`python -m eval.ci` reports abstention precision and recall).
 L_MIN, L_LOW, D_MIN, D_HIGH = 0.5, 0.25, 0.5, 0.62
 DENSE_CANDIDATES = 16
 #: The weaker bar for the second side of a comparison (see _compare).
@@ -152,15 +152,10 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         c.dense = float(d)
         c.prior = p.score / top
         c.typed = has_type(c.text, expect, people) if expect else True
-        c.consistent = _consistent(p, p.text, hints)
+        c.consistent = hints.fits(p.meta, p.text)
         c.score = (W_LEXICAL * c.lexical + W_DENSE * c.dense + W_PRIOR * c.prior + W_SECTION * c.section
                    + (W_TYPE if c.typed else -W_TYPE) * bool(expect))
     return q_terms
-
-
-def _consistent(p: Passage, text: str, hints: Hints) -> bool:
-    """Whether a sentence's document fits the authority and year the question names."""
-    return hints.fits(p.meta, text)
 
 
 def _fact(cands: list[_Candidate]) -> list[_Candidate]:
@@ -199,7 +194,7 @@ def _compare(cands: list[_Candidate], passages: list[Passage], sides: list[Hints
         chosen: list[_Candidate] = []
         for side in sides:
             mine = [c for c in everything if c.typed and (c.lexical + c.section >= COMPARE_MIN or c.dense >= D_MIN)
-                    and _consistent(passages[c.passage], passages[c.passage].text, side)
+                    and side.fits(passages[c.passage].meta, passages[c.passage].text)
                     and (not side.doc_types or passages[c.passage].meta.doc_type in side.doc_types)]
             chosen.extend(c for c in mine[:2] if c not in chosen and c.score >= 0.75 * mine[0].score)
         if chosen:
@@ -227,7 +222,7 @@ def _corrections(question: str, hints: Hints, cands: list[_Candidate], chosen: l
             p = passages[c.passage]
             if p.doc not in docs:
                 continue
-            if stated_dates and not any(d.lower() in p.text.lower() for d in stated_dates) and _VISIT_DATE.search(c.text):
+            if stated_dates and not any(d.lower() in p.text.lower() for d in stated_dates) and DAY_DATE.search(c.text):
                 out.append(c)
                 break
             people = [n for n in p.meta.inspectors if n in c.text]
@@ -240,10 +235,6 @@ def _corrections(question: str, hints: Hints, cands: list[_Candidate], chosen: l
         if holder is not None:
             out.append(holder)
     return out
-
-
-_VISIT_DATE = re.compile(r"\b\d{1,2}(?:\s*(?:and|to|-|–)\s*\d{1,2})?\s+(?:January|February|March|April|May|June|"
-                         r"July|August|September|October|November|December)\s+\d{4}\b")
 
 
 def _label(p: Passage) -> str:

@@ -47,10 +47,10 @@ _COUNCIL_VS_INSPECTORS = re.compile(
     r"(?=.*\b(?:ofsted|inspectors?|letters?|visits?)\b)(?=.*\b(?:self[- ]?(?:evaluation|assessment)|our own|we say|"
     r"own (?:view|assessment)|own improvement)\b)", re.I | re.S)
 
-_DATE = re.compile(rf"\b\d{{1,2}}(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+{_MONTH}\s+\d{{4}}\b|\b{_MONTH}\s+\d{{4}}\b"
-                   r"|\b(?:19|20)\d\d\b")
+#: A full date or date range as letters state visits: "7 and 8 March 2018", "27 to 28 November 2018".
+DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+{_MONTH}\s+\d{{4}}\b")
+_DATE = re.compile(rf"{DAY_DATE.pattern}|\b{_MONTH}\s+\d{{4}}\b|\b(?:19|20)\d\d\b")
 _NUMBER = re.compile(r"\d")
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+\b")
 _GRADE = re.compile(r"\b(?:judged|rated|graded|judgement|grade|effectiveness)\b[^.]{0,60}\b(?:outstanding|good|"
                     r"requires improvement|inadequate)\b|:\s*(?:outstanding|good|requires improvement(?: to be good)?|"
                     r"inadequate)\s*$", re.I)
