@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(args.torch_threads)
         os.environ["OMP_NUM_THREADS"] = str(args.torch_threads)  # for the cold-start children
-    embedder = Embedder()  # one model for both indexes
+    embedder = Embedder(runtime="auto")  # one model for both indexes, as the Assistant makes it
     seeds = seed_questions()
     if args.seeds and args.seeds < len(seeds):
         seeds = [seeds[i * len(seeds) // args.seeds] for i in range(args.seeds)]

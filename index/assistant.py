@@ -28,7 +28,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
                  vectors: VectorStore | None = None, docstore: DocStore | None = None, mode: str = "hybrid"):
         self.settings = settings or Settings.from_env()
-        self.embedder = embedder or Embedder(self.settings.embed_model)
+        self.embedder = embedder or Embedder(self.settings.embed_model, runtime="auto")
         self.docstore = docstore or DocStore(Path(self.settings.index) / "docstore.sqlite")
         self.retriever = Retriever(self.settings, self.embedder, vectors, self.docstore, mode=mode)
         self._analyzer: QueryAnalyzer | None = None

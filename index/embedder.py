@@ -1,4 +1,11 @@
-"""Sentence-transformers embeddings, loaded lazily from the packaged model or any configured path/name."""
+"""Embeddings, loaded lazily from the packaged model or any configured path/name.
+
+Ingestion embeds with sentence-transformers. Answering a question embeds only the question and a
+few sentences, and a cold start that imports torch and transformers for that takes most of ten
+seconds: with ``runtime="auto"`` a BERT mean-pooling model (the packaged one) embeds short
+inputs through the NumPy forward pass of index.encoder instead, which gives the same vectors,
+and loads sentence-transformers only for ingestion-sized batches, where torch is faster.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,9 @@ from typing import Sequence
 import numpy as np
 
 from index.settings import PACKAGED_MODEL
+
+#: Up to this many texts, runtime="auto" embeds with NumPy (answering embeds at most 17).
+SMALL_BATCH = 64
 
 
 class EmbedderError(RuntimeError):
@@ -35,11 +45,27 @@ class Embedder:
     Vectors are L2-normalised float32, so cosine similarity is a dot product.
     """
 
-    def __init__(self, name: str = PACKAGED_MODEL, device: str = "cpu"):
+    def __init__(self, name: str = PACKAGED_MODEL, device: str = "cpu", runtime: str = "sentence-transformers"):
+        if runtime not in ("sentence-transformers", "auto"):
+            raise ValueError(f"runtime must be 'sentence-transformers' or 'auto', not {runtime!r}")
         self.name = name
         self.device = device
+        self.runtime = runtime
         self._model = None
+        self._encoder = None
         self._lock = threading.Lock()
+
+    @property
+    def encoder(self):
+        """The NumPy encoder when ``runtime="auto"`` and the model allows it, else None."""
+        if self.runtime == "auto" and self._encoder is None:
+            with self._lock:
+                if self._encoder is None:
+                    from index import encoder
+
+                    path = resolve_model(self.name)
+                    self._encoder = encoder.BertEncoder(path) if encoder.supports(path) else False
+        return self._encoder or None
 
     @property
     def model(self):
@@ -66,23 +92,30 @@ class Embedder:
 
     def warm(self) -> "Embedder":
         """Load the model now (e.g. in a background thread at start-up)."""
-        self.model  # noqa: B018 - the property loads it
+        if self.encoder is None:
+            self.model  # noqa: B018 - the property loads it
         return self
 
     @property
     def dim(self) -> int:
+        if self.encoder is not None:
+            return self.encoder.dim
         model = self.model
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(getter())
 
     @property
     def max_tokens(self) -> int:
+        if self.encoder is not None:
+            return self.encoder.max_tokens
         return int(self.model.max_seq_length)
 
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Embed ``texts`` in batches; returns an array of shape (len(texts), dim)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) <= SMALL_BATCH and self.encoder is not None:
+            return self.encoder.encode(list(texts), batch_size=batch_size)
         vectors = self.model.encode(
             list(texts), batch_size=batch_size, normalize_embeddings=True,
             convert_to_numpy=True, show_progress_bar=False,

@@ -46,7 +46,7 @@ class Retriever:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, vectors: VectorStore | None = None,
                  docstore: DocStore | None = None, mode: str = "hybrid"):
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embed_model)
+        self.embedder = embedder or Embedder(settings.embed_model, runtime="auto")
         self.vectors = vectors or VectorStore(settings)
         self.docstore = docstore or DocStore(Path(settings.index) / "docstore.sqlite")
         self.keyword = KeywordIndex(Path(settings.index))
