@@ -89,7 +89,7 @@ class Assistant:
         sides = compare_sides(query, hints) if question_kind(query, hints) == "compare" else []
         if not sides and has_premise(query) and (hints.authorities or hints.years):
             # A premise may misattribute: search the documents the question names as well as all of them.
-            sides = [hints, replace(hints, authorities=(), years=(), doc_types=())]
+            sides = [hints, replace(hints, authorities=(), years=(), doc_types=(), named_kinds=())]
         if not sides:
             return self.retriever.search(query, filters, hints, k=k)
         k = k or self.settings.k
@@ -97,12 +97,14 @@ class Assistant:
         metas = self.retriever.metas
         for side in sides:
             # Each side searched on its own documents, with the other sides' names left out of the query.
-            docs = tuple(d for d, m in metas.items() if side.fits(m)
-                         and (not side.doc_types or m.doc_type in side.doc_types) and Filters.of(filters).admits(m))
+            docs = tuple(d for d, m in metas.items() if side.fits(m) and Filters.of(filters).admits(m))
             if not docs:
                 continue
             side_query = _without_other_sides(query, side, sides)
-            per_side.append(self.retriever.search(side_query, replace(Filters.of(filters), docs=docs), side, k=k))
+            # A side open to every document needs no list of them (a long "$in" slows Chroma down).
+            every = len(docs) == sum(1 for m in metas.values() if Filters.of(filters).admits(m))
+            side_filters = Filters.of(filters) if every else replace(Filters.of(filters), docs=docs)
+            per_side.append(self.retriever.search(side_query, side_filters, side, k=k))
         merged: list = []
         for rank in range(k):
             for result in per_side:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from typing import Sequence
 
 import numpy as np
@@ -19,6 +20,9 @@ from index.settings import PACKAGED_MODEL
 
 #: Up to this many texts, runtime="auto" embeds with NumPy (answering embeds at most 17).
 SMALL_BATCH = 64
+#: Vectors of recently embedded short inputs (questions, candidate sentences) are kept: staff ask
+#: about the same passages again and again, and an answer's sentences are most of its cost.
+CACHE_SIZE = 8192
 
 
 class EmbedderError(RuntimeError):
@@ -54,6 +58,8 @@ class Embedder:
         self._model = None
         self._encoder = None
         self._lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     @property
     def encoder(self):
@@ -114,6 +120,23 @@ class Embedder:
         """Embed ``texts`` in batches; returns an array of shape (len(texts), dim)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) > SMALL_BATCH:
+            return self._encode(texts, batch_size)
+        with self._cache_lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+            for t in known:
+                self._cache.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = self._encode(missing, batch_size)
+            with self._cache_lock:
+                for t, v in zip(missing, fresh):
+                    known[t] = self._cache[t] = v
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return np.stack([known[t] for t in texts])
+
+    def _encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         if len(texts) <= SMALL_BATCH and self.encoder is not None:
             return self.encoder.encode(list(texts), batch_size=batch_size)
         vectors = self.model.encode(

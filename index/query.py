@@ -11,13 +11,23 @@ from index.types import DocumentMeta
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+#: (pattern, kinds, named): named kinds are the document itself ("the May 2022 focused visit said…"),
+#: and a sentence from another kind of document does not fit the question. A full inspection, a
+#: visit, or what "Ofsted" said is also reported in letters and the news: those only steer retrieval.
 _KINDS = [
-    (r"\bmonitoring visits?\b", "monitoring visit letter"),
-    (r"\bfocus(?:s)?ed visits?\b", "focused visit letter"),
-    (r"\bself[- ]?evaluation|\bself[- ]?assessment|\bSEF\b|\bslide(?:s| deck)?\b|\bour own (?:view|assessment)", "self-evaluation"),
-    (r"\bnews\b|\barticle\b|\bpress\b|\bCYP ?Now\b|\bjournalist|\breport(?:ed|ing) in the media", "news article"),
-    (r"\bJTAI\b|\bjoint targeted", "joint targeted area inspection"),
-    (r"\bILACS (?:inspection|report)\b|\bfull inspection\b|\bgraded inspection\b|\binspection report\b", "ILACS inspection report"),
+    (r"\bmonitoring visits?\b", ("monitoring visit letter",), True),
+    (r"\bfocus(?:s)?ed visits?\b", ("focused visit letter",), True),
+    (r"\bself[- ]?evaluation|\bself[- ]?assessment|\bSEF\b|\bslide(?:s| deck)?\b|\bour own (?:view|assessment)",
+     ("self-evaluation",), True),
+    (r"\bnews\b|\barticle\b|\bpress\b|\bCYP ?Now\b|\bjournalist|\breport(?:ed|ing) in the media", ("news article",), True),
+    (r"\bJTAI\b|\bjoint targeted", ("joint targeted area inspection",), True),
+    (r"\bILACS (?:inspection|report)\b|\bfull inspection\b|\bgraded inspection\b|\binspection report\b",
+     ("ILACS inspection report",), False),
+    # "the 2022 visit", "our March 2018 visit", "Barnet's visit" (not social workers' visits to children).
+    (r"\b(?:the|our|their|this|that|last|latest|recent|\w+'s|\w+’s)\s+(?:(?:19|20)\d\d\s+|(?:january|february|march|"
+     r"april|may|june|july|august|september|october|november|december)\s+(?:(?:19|20)\d\d\s+)?)?(?:ofsted\s+)?"
+     r"visits?\b(?!\s+(?:to|with)\s+(?:children|families|the child|young|homes?))",
+     ("focused visit letter", "monitoring visit letter"), False),
 ]
 _HOME = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.I)
 _INSPECTORATE = re.compile(r"\b(?:ofsted|inspectors?|inspection|HMI|inspected)\b", re.I)
@@ -107,6 +117,7 @@ class Hints:
     months: tuple[int, ...] = ()
     doc_types: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    named_kinds: tuple[str, ...] = ()  # the kinds named as documents: a sentence from another kind does not fit
     home: bool = False
     topic: str = ""
     carried: bool = False  # filled in from the previous turn
@@ -133,8 +144,11 @@ class Hints:
         """Whether a document (or a sentence ``text`` of it) fits the authority, year and kind named.
 
         A document fits an authority it is about, or one it mentions when ``text`` names it; a year
-        when it is dated or visited then, or when ``text`` mentions the year.
+        when it is dated or visited then, or when ``text`` mentions the year; a kind when it is of
+        that kind ("what did Ofsted say" names the inspectorate's documents, not the news).
         """
+        if self.named_kinds and meta.doc_type not in self.named_kinds:
+            return False
         if self.authorities:
             wanted = {_norm(a) for a in self.authorities}
             if _norm(meta.authority or "") not in wanted and not (
@@ -189,13 +203,15 @@ class QueryAnalyzer:
         months = tuple(sorted({_MONTHS[m.lower()] for m in re.findall(
             r"\b(" + "|".join(_MONTHS) + r")\b", question, re.I) if m.lower() != "may" or re.search(
             r"\bmay\s+20\d\d|\bin\s+may\b", question, re.I)}))
-        kinds = tuple(dict.fromkeys(kind for pattern, kind in _KINDS if re.search(pattern, question, re.I)))
+        found_kinds = [(kinds, named) for pattern, kinds, named in _KINDS if re.search(pattern, question, re.I)]
+        kinds = tuple(dict.fromkeys(k for ks, _ in found_kinds for k in ks))
+        named = tuple(dict.fromkeys(k for ks, is_named in found_kinds if is_named for k in ks))
         if not kinds and _INSPECTORATE.search(question):
             # "What did Ofsted say…" points at the inspectorate's own documents rather than the news.
             kinds = INSPECTION_KINDS
         people = tuple(p for p, pattern in self._people_res if pattern.search(question))
         return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
-                     home=home, topic=question)
+                     named_kinds=named, home=home, topic=question)
 
     def with_history(self, question: str, history: Sequence[str]) -> tuple[str, Hints]:
         """Resolve a follow-up ("and in 2022?", "what about Barnet?") against the previous turns.
@@ -223,6 +239,7 @@ class QueryAnalyzer:
             authorities=hints.authorities or prev_hints.authorities,
             years=hints.years or prev_hints.years,
             doc_types=hints.doc_types or (() if hints.years or hints.authorities else prev_hints.doc_types),
+            named_kinds=hints.named_kinds or (() if hints.years or hints.authorities else prev_hints.named_kinds),
             carried=True,
         )
         topic = _strip_followup(previous, prev_hints, self) + " " + question

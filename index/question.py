@@ -14,16 +14,32 @@ _GENERIC = set(terms(
     "give gave given show shows showed about anything something much many main key council local authority "
     "children's services happen happened get got us did do does done come look make run go going went "
     "currently now moment latest recent recently carried carry carrying pick picked raise raised "
-    "tell told make made take took doing running need needs around time percentage proportion share number figure level "
+    "tell told make made take took doing running need needs change changes changed around time percentage proportion share number figure level "
     "what which how why when where who whom whose compare compared comparison vs versus between both each "
     "either differ difference picture one ones list things thing six five four three two anything "
     "january february march april may june july august september october november december"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation assessment news article piece "
                         "report inspection inspections ofsted inspectors inspector hmi council authority borough")) | {"hmis"}
+#: Words that only say a name is wanted ("who led…", "who was it addressed to"): the expected type
+#: carries them, and no sentence need repeat them.
+_PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote write recipient received receive "
+                            "go went signed sign"))
 _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
              "judged": "judgement", "kid": "children", "kids": "children"}
 
 _PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of|named)\b", re.I)
+_ADDRESSEE_Q = re.compile(r"\b(?:addressed|sent|send|written|wrote|write|go|went)\b.*\bto\b|\brecipient|"
+                          r"\bwho (?:received|got)\b", re.I)
+_SCOPE_Q = re.compile(
+    r"\bwhat (?:areas?|aspects?|parts?|topics?|services?|themes?)\b.*\b(?:look(?:ing|ed)? at|focus(?:ed|ing)? on|"
+    r"cover(?:ed|ing)?|consider(?:ed|ing)?|examin\w+|review(?:ed|ing)?)\b|"
+    r"\bwhat (?:was|were|did) (?:the|our|their|that|this)\b.*\b(?:visit|inspection)s? (?:about|look(?:ing)? at|"
+    r"focus(?:ed|ing)? on|cover|consider|examine)\b", re.I)
+#: A visit's remit as letters state it: "Inspectors considered the local authority's arrangements for…".
+_SCOPE = re.compile(r"\b(?:inspectors|the visit|this visit|the inspection|this inspection)\s+(?:considered|looked at|"
+                    r"evaluated|reviewed|examined|focused on)\b|\bareas? covered by the visit\b", re.I)
+_SCOPE_WORDS = set(terms("area areas aspect part topic theme service services practice look looking looked focus "
+                         "focused cover covered consider considered examine examined review reviewed about"))
 _INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|on the visit)\b", re.I)
 _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b", re.I)
 _NUMBER_Q = re.compile(
@@ -36,7 +52,10 @@ _GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:overall\s+)?(?:ofsted\s+)?(?:grade
 _LIST_Q = re.compile(
     r"\b(?:what needs to improve|improve|improvements?|recommendations?|areas? (?:for|requiring)|"
     r"weakness(?:es)?|strengths?|priorit(?:y|ies)|concerns?|findings|list|actions?|worries|issues|problems|"
-    r"praised?|things)\b", re.I)
+    r"praised?|things)\b|"
+    # "What did the visit say about…" asks for the findings on a subject, not a single fact.
+    r"\bwhat (?:did|do|does)\b.*\b(?:say|said|find|found|make of|think|note|noted|report|raise|conclude|pick out)\b",
+    re.I)
 _COMPARE_Q = re.compile(
     r"\b(?:compare[sd]?|comparison|versus|vs\.?|difference|differ|changed?|both|between|"
     r"than|still|again|recurr\w*|repeat(?:ed)?|agree|contrast|each)\b", re.I)
@@ -77,26 +96,35 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
     if len(hints.authorities) > 1:
         return [replace(hints, authorities=(a,)) for a in hints.authorities]
     if len(hints.years) > 1:
-        return [replace(hints, years=(y,), doc_types=()) for y in hints.years]
+        return [replace(hints, years=(y,), doc_types=(), named_kinds=()) for y in hints.years]
     if _COUNCIL_VS_INSPECTORS.search(question):
-        return [replace(hints, doc_types=INSPECTION_KINDS, years=()), replace(hints, doc_types=("self-evaluation",), years=())]
+        return [replace(hints, doc_types=INSPECTION_KINDS, years=(), named_kinds=INSPECTION_KINDS),
+                replace(hints, doc_types=("self-evaluation",), years=(), named_kinds=("self-evaluation",))]
     return []
 
 
 def expected_type(question: str) -> str | None:
-    """number, person, date or grade when the question asks for one; None otherwise."""
+    """grade, scope (what a visit looked at), number, inspector, addressee, person or date when the
+    question asks for one; None otherwise."""
     if _GRADE_Q.search(question):
         return "grade"
+    if _SCOPE_Q.search(question):
+        return "scope"
     if _NUMBER_Q.search(question):
         return "number"
     if _PERSON_Q.search(question):
-        # "Who led/inspected…" wants an inspector; "who was it sent to" wants any named person.
+        # "Who led/inspected…" wants an inspector; "who was it sent to" the officer a letter is
+        # addressed to; any other "who" any named person.
+        if _ADDRESSEE_Q.search(question):
+            return "addressee"
         return "inspector" if _INSPECTOR_Q.search(question) else "person"
     if _DATE_Q.search(question):
         return "date"
     return None
 
 
+_OFFICER = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+)+,?\s+(?:Director|Deputy|"
+                      r"Chief Executive|Strategic Director|Executive Director|Corporate Director|Interim|Acting|Head of)")
 _ROLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+[A-Z][a-zA-Z'’-]+,?\s+"
                         r"(?:HMI|SHMI|Her Majesty|His Majesty|lead inspector|team inspector|Ofsted Inspector|Director|"
                         r"Deputy|Chief Executive|Strategic Director|Executive Director)")
@@ -120,6 +148,10 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
         return any(p in text for p in people) or bool(_ROLE_NAME.search(text)) or bool(
             re.match(r"^(?:Mr|Mrs|Ms|Miss|Dr)?\.?\s*[A-Z][a-z]+\s+[A-Z][\w'’-]+\s+(?:Director|Deputy|Chief|Strategic|Executive|Head)",
                      text))
+    if expect == "scope":
+        return bool(_SCOPE.search(text))
+    if expect == "addressee":
+        return bool(_OFFICER.match(text))
     if expect == "grade":
         return bool(_GRADE.search(text))
     return True
@@ -148,6 +180,11 @@ def content_terms(question: str, hints: Hints) -> list[str]:
         dropped.update(terms(name))
     if hints.years or hints.doc_types or hints.authorities:
         dropped.update(_KIND_WORDS)
+    expect = expected_type(question)
+    if expect in ("person", "inspector", "addressee"):
+        dropped.update(_PERSON_REQUEST)
+    elif expect == "scope":
+        dropped.update(_SCOPE_WORDS)
     out = []
     # "2021/22" is a period, like a year: the metadata or the sentence's own figures place it.
     question = re.sub(r"\b(?:19|20)\d\d\s*/\s*\d\d\b", " ", question)

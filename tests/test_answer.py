@@ -253,6 +253,50 @@ def test_a_how_many_question_is_answered_with_the_figure(any_embedder, analyzer)
     assert "443" in result.text
 
 
+# -- what a question asks for -------------------------------------------------------------------
+
+LETTER_2022_OPENING = passage(VISIT_2022, (
+    "10 June 2022\n\nElaine Allegretti\nDirector of People and Resilience\nThe London Borough of Barking and Dagenham\n\n"
+    "Dear Ms Allegretti\n\nFocused visit to the London Borough of Barking and Dagenham children's services\n\n"
+    "This letter summarises the findings of the focused visit to Barking and Dagenham children's services on "
+    "4 and 5 May 2022. Her Majesty's Inspectors for this visit were Brenda McLaughlin, lead inspector, and "
+    "Tracey Ledder, team inspector.\n\nInspectors considered the local authority's arrangements for planning "
+    "and achieving permanence, with a particular focus on early permanence."), section="")
+
+
+@pytest.mark.parametrize("question", ["Who was the June 2022 Ofsted letter addressed to?",
+                                      "Who did Ofsted send the 2022 focused visit letter to?"])
+def test_an_addressee_question_gets_the_officer_not_the_inspectors(question, any_embedder, analyzer):
+    result = ask(question, [LETTER_2022_OPENING, PERMANENCE_2022], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "Elaine Allegretti" in result.text and "Brenda McLaughlin" not in result.text
+
+
+def test_what_a_visit_looked_at_is_its_stated_remit(any_embedder, analyzer):
+    result = ask("What area of practice was the May 2022 focused visit looking at?",
+                 [LETTER_2022_OPENING, PERMANENCE_2022], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "planning and achieving permanence" in result.text
+
+
+def test_a_named_kind_of_document_excludes_sentences_from_other_kinds(any_embedder, analyzer):
+    own_view = passage(SELF_EVALUATION, "Management oversight of permanence planning in 2022 is inconsistent "
+                                        "and needs to drive case direction.", score=3.0, start=100)
+    result = ask("What did the 2022 focused visit say about management oversight of permanence planning?",
+                 [own_view, PERMANENCE_2022], any_embedder, analyzer)
+    assert_grounded(result)
+    assert {c.passage.doc for c in result.citations} == {VISIT_2022.doc}
+
+
+def test_an_inspector_put_on_the_wrong_visit_is_corrected_with_the_real_inspectors(any_embedder, analyzer):
+    names = passage(VISIT_2018, "This letter summarises the findings of a focused visit on 7 and 8 March 2018. "
+                                "The inspectors were Louise Warren, HMI, and John Roughton, HMI.", start=10)
+    result = ask("Why did Brenda McLaughlin's 2018 visit criticise our MASH?", [names, MASH_2018], any_embedder,
+                 analyzer)
+    assert_grounded(result)
+    assert not result.abstained and "Louise Warren" in result.text
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 PASSAGE_KEYS = {"doc", "title", "doc_type", "authority", "date", "section", "page", "start", "end", "text", "score"}

@@ -75,3 +75,14 @@ def test_auto_runtime_never_imports_torch():
 def test_unknown_runtime_is_refused():
     with pytest.raises(ValueError, match="runtime"):
         Embedder(runtime="onnx")
+
+
+def test_repeated_texts_are_embedded_once(monkeypatch):
+    embedder = Embedder(runtime="auto")
+    calls = []
+    real = embedder._encode
+    monkeypatch.setattr(embedder, "_encode", lambda texts, batch_size: calls.append(list(texts)) or real(texts, batch_size))
+    first = embedder.embed(["Who led the visit?", "The MASH works well.", "Who led the visit?"])
+    again = embedder.embed(["The MASH works well.", "A new sentence."])
+    assert calls == [["Who led the visit?", "The MASH works well."], ["A new sentence."]]
+    assert np.array_equal(first[1], again[0]) and np.array_equal(first[0], first[2])

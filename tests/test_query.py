@@ -124,6 +124,16 @@ def test_finds_the_kind_of_document(analyzer, question, kind):
     assert kind in analyzer.analyze(question).doc_types
 
 
+def test_a_kind_named_as_the_document_restricts_what_fits_but_a_visit_or_ofsted_only_steers(analyzer):
+    assert analyzer.analyze("What did the May 2022 focused visit find?").named_kinds == ("focused visit letter",)
+    assert analyzer.analyze("What does our self-evaluation say?").named_kinds == ("self-evaluation",)
+    # The news reports what Ofsted said and what a visit found: those are boosts, not restrictions.
+    for question in ("What did Ofsted say about Waltham Forest?", "What was each one praised for in the March 2018 visits?"):
+        hints = analyzer.analyze(question)
+        assert hints.doc_types and not hints.named_kinds, question
+    assert "focused visit letter" not in analyzer.analyze("Are visits to children purposeful?").doc_types
+
+
 def test_no_kind_when_none_is_named(analyzer):
     assert "news article" not in analyzer.analyze("How many children are in care?").doc_types
 
