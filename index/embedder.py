@@ -136,6 +136,11 @@ class Embedder:
                     self._cache.popitem(last=False)
         return np.stack([known[t] for t in texts])
 
+    def clear_cache(self) -> None:
+        """Forget the vectors kept of recent short inputs."""
+        with self._cache_lock:
+            self._cache.clear()
+
     def _encode(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         if len(texts) <= SMALL_BATCH and self.encoder is not None:
             return self.encoder.encode(list(texts), batch_size=batch_size)
