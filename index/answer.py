@@ -106,17 +106,39 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
 def _candidates(passages: list[Passage]) -> list[_Candidate]:
     out = []
     for i, p in enumerate(passages):
-        for a, b in sentence_spans(p.text):
+        for a, b in _rows(p.text, sentence_spans(p.text)):
             text = " ".join(p.text[a:b].split())
             bullet = bool(re.match(r"^[-•◼▪]\s", text))
             text = re.sub(r"^(?:[-•◼▪]\s+)", "", text)
-            if len(text.split()) < 4:
+            # A heading carried inside a passage ("Children in Care and Care Leavers (cont.)") is not
+            # evidence; a table row ("Lead inspector: Sarah Canto", "Overall effectiveness: Good") is.
+            row = _ROW.match(text)
+            if len(text.split()) < (3 if row else 4):
                 continue
-            # A heading carried inside a passage ("Children in Care and Care Leavers (cont.)") is not evidence.
             standalone = p.text[b:b + 2] in ("\n\n", "") and (a == 0 or p.text[a - 2:a] == "\n\n")
-            if standalone and not bullet and len(text.split()) <= 10 and text[-1] not in ".!?:;\"”’)":
+            if standalone and not bullet and not row and len(text.split()) <= 10 and text[-1] not in ".!?:;\"”’)":
                 continue
             out.append(_Candidate(i, a, b, text, bullet=bullet))
+    return out
+
+
+_ROW = re.compile(r"^[^\n.!?]{2,80}:\s+\S[^\n]*$")
+
+
+def _rows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans with a table of "Label: value" lines (a judgement table) split into its rows."""
+    out = []
+    for a, b in spans:
+        lines = text[a:b].split("\n")
+        if len(lines) > 1 and sum(bool(_ROW.match(line.strip())) for line in lines) >= 2:
+            start = a
+            for line in lines:
+                if line.strip():
+                    lead = len(line) - len(line.lstrip())
+                    out.append((start + lead, start + len(line.rstrip())))
+                start += len(line) + 1
+        else:
+            out.append((a, b))
     return out
 
 

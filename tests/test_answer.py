@@ -297,6 +297,37 @@ def test_an_inspector_put_on_the_wrong_visit_is_corrected_with_the_real_inspecto
     assert not result.abstained and "Louise Warren" in result.text
 
 
+SWINDON = DocumentMeta(
+    doc="swindon.pdf", hash="e", title="Inspection of Swindon local authority children's services",
+    doc_type="ILACS inspection report", authority="Swindon", authorities=("Swindon",), date="2019-08-20",
+    visit_start="2019-07-01", visit_end="2019-07-12", inspectors=("Emmy Tomsett",))
+JUDGEMENTS = passage(SWINDON, (
+    "Inspection dates: 1 July 2019 to 12 July 2019\n\nLead inspector: Emmy Tomsett\n\nHer Majesty's Inspector\n\n"
+    "The impact of leaders on social work practice with children and families: Good\n"
+    "The experiences and progress of children who need help and protection: Good\n"
+    "The experiences and progress of children in care and care leavers: Requires improvement to be good\n"
+    "Overall effectiveness: Good"), section="Judgements")
+
+
+@pytest.mark.parametrize("question, wanted", [
+    ("Who was the lead inspector for Swindon's children's services inspection in July 2019?", "Emmy Tomsett"),
+    ("How was Swindon judged overall when Ofsted inspected its children's services in July 2019?",
+     "Overall effectiveness: Good"),
+    ("How did Ofsted judge the experiences and progress of children in care in Swindon in July 2019?",
+     "Requires improvement to be good"),
+])
+def test_a_judgement_table_answers_row_by_row(question, wanted, any_embedder, analyzer_with_swindon):
+    result = ask(question, [JUDGEMENTS], any_embedder, analyzer_with_swindon)
+    assert_grounded(result)
+    assert wanted in result.sentences[0].text, "the row asked about comes first"
+    assert len(result.sentences) <= 2, "a row or two answers; the rest of the table is not the answer"
+
+
+@pytest.fixture
+def analyzer_with_swindon():
+    return QueryAnalyzer(METAS + [SWINDON], HOME)
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 PASSAGE_KEYS = {"doc", "title", "doc_type", "authority", "date", "section", "page", "start", "end", "text", "score"}
