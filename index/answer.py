@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.query import Hints
-from index.retrieve import _IMPROVE_Q, _IMPROVE_SECTION
-from index.question import (DAY_DATE, compare_sides, content_terms, expected_type, has_premise, has_type, question_dates,
+from index.retrieve import _IMPROVE_SECTION
+from index.question import (DAY_DATE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise, has_type, question_dates,
                             question_kind, question_numbers, term_match)
 from index.text import sentence_spans, terms
 from index.types import Answer, Citation, Passage, Sentence
@@ -74,13 +74,19 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     if not passages:
         return Answer(question=question, text=ABSTAIN, abstained=True)
     kind = question_kind(query, hints)
-    expect = expected_type(query)
+    # A follow-up with a question of its own ("What are team managers doing about it?") asks for
+    # what it asks; an elliptical one ("And in 2022?") for what the earlier question asked.
+    own = query != question and re.search(r"\b(?:who|whom|when|what|which|where|why|how)\b", question, re.I) \
+        and not re.match(r"\s*(?:and\b|what about|how about)", question, re.I)
+    expect = expected_type(question if own else query)
     cands = _candidates(passages)
     q_terms = _score(query, hints, cands, passages, embedder, idf, expect, people)
     cands.sort(key=lambda c: -c.score)
-    # A "who"/"when" question about a visit the metadata identifies has no subject words left:
-    # the named document's sentence of the right type is the answer.
-    located = bool(expect in ("person", "inspector", "addressee", "date", "scope") and not q_terms and (hints.years or hints.authorities or hints.doc_types))
+    # A "who"/"when" question about a visit the metadata identifies has no subject words left: the
+    # named document's sentence of the right type is the answer. So is its list of what needs to
+    # improve, to "what did the 2022 visit say we must improve?".
+    asked = expect in ("person", "inspector", "addressee", "date", "scope") or (kind == "list" and asks_to_improve(query))
+    located = bool(asked and not q_terms and (hints.years or hints.authorities or hints.doc_types))
     eligible = [c for c in cands if c.typed and (c.supported or located)]
     consistent = [c for c in eligible if c.consistent]
     premise = has_premise(question) or bool(question_dates(question)) or bool(hints.people)
@@ -94,7 +100,10 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     if kind == "compare":
         chosen = _compare(consistent or eligible, passages, compare_sides(query, hints), cands)
     elif kind == "list":
-        chosen = _list(consistent or eligible, passages, query)
+        # Once one sentence answers, the list may go on with sentences that touch the subject less.
+        pool = [c for c in cands if c.typed and (c.consistent or not consistent)
+                and (c.supported or c.lexical + c.section >= L_LOW)]
+        chosen = _list(consistent or eligible, passages, query, pool, cands)
     else:
         chosen = _fact(consistent or eligible)
     if premise:
@@ -195,17 +204,21 @@ def _fact(cands: list[_Candidate]) -> list[_Candidate]:
     return chosen
 
 
-def _list(cands: list[_Candidate], passages: list[Passage], query: str) -> list[_Candidate]:
-    """Bullets: the whole list the best evidence belongs to (or introduces), else the best few sentences."""
+def _list(cands: list[_Candidate], passages: list[Passage], query: str, pool: list[_Candidate],
+          everything: list[_Candidate]) -> list[_Candidate]:
+    """Bullets: for "what needs to improve", the whole list the best evidence belongs to; the list a
+    sentence introduces ("…the following:"); else the best few sentences of ``pool``. A whole list
+    is taken whole: its every item, not only those that share the question's words."""
     best = cands[0]
-    if _IMPROVE_Q.search(query):
+    improve = asks_to_improve(query)
+    if improve:
         # "What needs to improve?" is answered by the list under such a heading, when one was found.
         listed = [c for c in cands if c.bullet and _IMPROVE_SECTION.search(passages[c.passage].section)]
         best = listed[0] if listed else best
-    items = sorted((c for c in cands if c.passage == best.passage and c.bullet), key=lambda c: c.start)
-    if len(items) >= 2 and (best.bullet or best.text.rstrip().endswith(":")):
+    items = sorted((c for c in everything if c.passage == best.passage and c.bullet), key=lambda c: c.start)
+    if len(items) >= 2 and ((improve and best.bullet) or best.text.rstrip().endswith(":")):
         return items[:8]
-    return [c for c in cands[:6] if c.score >= 0.7 * best.score][:5]
+    return [best] + [c for c in pool[:8] if c is not best and c.score >= 0.7 * best.score][:4]
 
 
 def _compare(cands: list[_Candidate], passages: list[Passage], sides: list[Hints],
@@ -275,10 +288,27 @@ def _corrections(question: str, hints: Hints, cands: list[_Candidate], chosen: l
 
 
 def _label(p: Passage) -> str:
+    """"Monitoring visit letter, Barnet, visited 27–28 November 2018": a visit is known by when it
+    took place; other documents by their date."""
     m = p.meta
     kind = m.doc_type if m.doc_type != "other" else (m.title or m.doc)
-    when = _human_date(m.date or m.visit_start)
+    when = f"visited {_human_range(m.visit_start, m.visit_end)}" if m.visit_start else _human_date(m.date)
     return ", ".join(x for x in (kind[:1].upper() + kind[1:], m.authority or "", when) if x)
+
+
+def _human_range(start: str, end: str | None) -> str:
+    """7 March 2018; 7–8 March 2018; 27 November – 1 December 2018."""
+    import datetime as dt
+
+    a = dt.date.fromisoformat(start)
+    b = dt.date.fromisoformat(end) if end else a
+    if b <= a:
+        return _human_date(start)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {b.strftime('%B')} {b.year}"
+    if a.year == b.year:
+        return f"{a.day} {a.strftime('%B')} – {b.day} {b.strftime('%B')} {b.year}"
+    return f"{_human_date(start)} – {_human_date(end)}"
 
 
 def _human_date(iso: str | None) -> str:

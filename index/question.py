@@ -24,6 +24,11 @@ _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self eva
 #: carries them, and no sentence need repeat them.
 _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote write recipient received receive "
                             "go went signed sign"))
+#: Words that only ask for what needs to improve; the list under such a heading answers them.
+_IMPROVE_REQUEST = set(terms("improve improvement improvements improving must should need needs recommendation "
+                             "recommendations area areas weakness weaknesses priority priorities"))
+_IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|areas? for|weakness|must|"
+                        r"should|needs? to|priorit)", re.I)
 _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
              "judged": "judgement", "kid": "children", "kids": "children"}
 
@@ -47,6 +52,8 @@ _NUMBER_Q = re.compile(
     r"which (?:percentage|figure)|per ?cent|how often|average|caseloads? (?:were|was|are|is)|"
     r"what(?:'s| is| was| are| were) (?:our|the|their) [\w\s-]{0,30}(?:rate|timeliness|figure|number|total|count))\b|%",
     re.I)
+_PERCENT_Q = re.compile(r"\b(?:percentage|proportion|per ?cent|share|rate|timeliness|compliance)\b|%", re.I)
+_PERCENT = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
 _GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:overall\s+)?(?:ofsted\s+)?(?:grade|rating|judgement|judgment)\b|"
                       r"\b(?:grade|rating|judgement|judgment)\s+did\b|\bhow was .* (?:graded|judged)\b", re.I)
 _LIST_Q = re.compile(
@@ -104,14 +111,15 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
 
 
 def expected_type(question: str) -> str | None:
-    """grade, scope (what a visit looked at), number, inspector, addressee, person or date when the
-    question asks for one; None otherwise."""
+    """grade, scope (what a visit looked at), percent, number, inspector, addressee, person or date
+    when the question asks for one; None otherwise."""
     if _GRADE_Q.search(question):
         return "grade"
     if _SCOPE_Q.search(question):
         return "scope"
     if _NUMBER_Q.search(question):
-        return "number"
+        # "What's our EHA timeliness running at?" wants a percentage, not any figure near the words.
+        return "percent" if _PERCENT_Q.search(question) else "number"
     if _PERSON_Q.search(question):
         # "Who led/inspected…" wants an inspector; "who was it sent to" the officer a letter is
         # addressed to; any other "who" any named person.
@@ -136,6 +144,8 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
     A name is one of ``people`` (the inspectors the index knows), a titled name, or a name given
     with an inspector's or officer's role — not any pair of capitalised words ("Waltham Forest").
     """
+    if expect == "percent":
+        return bool(_PERCENT.search(text))
     if expect == "number":
         return bool(_NUMBER.search(re.sub(r"\b(?:19|20)\d\d(?:/\d\d)?\b", "", text)))
     if expect == "date":
@@ -155,6 +165,11 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
     if expect == "grade":
         return bool(_GRADE.search(text))
     return True
+
+
+def asks_to_improve(question: str) -> bool:
+    """Whether the question asks what needs to improve (recommendations, priorities, weaknesses)."""
+    return bool(_IMPROVE_Q.search(question))
 
 
 def has_premise(question: str) -> bool:
@@ -185,6 +200,8 @@ def content_terms(question: str, hints: Hints) -> list[str]:
         dropped.update(_PERSON_REQUEST)
     elif expect == "scope":
         dropped.update(_SCOPE_WORDS)
+    if _IMPROVE_Q.search(question):
+        dropped.update(_IMPROVE_REQUEST)
     out = []
     # "2021/22" is a period, like a year: the metadata or the sentence's own figures place it.
     question = re.sub(r"\b(?:19|20)\d\d\s*/\s*\d\d\b", " ", question)

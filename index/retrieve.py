@@ -14,6 +14,7 @@ from index.docstore import DocStore
 from index.embedder import Embedder
 from index.keyword import KeywordIndex
 from index.query import Filters, Hints, expand
+from index.question import _IMPROVE_Q
 from index.settings import Settings
 from index.store import VectorStore, date_key
 from index.text import count_tokens
@@ -27,8 +28,6 @@ HINT_WEIGHT = 0.5
 TYPE_WEIGHT = 0.6      # passage holds what the question asks for (a name, a date, a figure)
 SECTION_WEIGHT = 1.0   # an improvement question meets a "What needs to improve" section
 FUSION = "score"
-_IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|areas? for|weakness|must|"
-                        r"should|needs? to|priorit)", re.I)
 _IMPROVE_SECTION = re.compile(r"improve|areas? (?:for|requiring)|recommend|priorit|next steps|what next", re.I)
 
 

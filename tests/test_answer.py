@@ -328,6 +328,38 @@ def analyzer_with_swindon():
     return QueryAnalyzer(METAS + [SWINDON], HOME)
 
 
+EHA = passage(SELF_EVALUATION, (
+    "Timeliness needs improving across the service and Team Managers are now expecting a first draft of the EHA "
+    "after 15 days. Early Help Assessment timeliness, although improving to nearly 70% year to date, is below "
+    "target."), section="Early Help — Areas requiring improvement")
+
+
+def test_a_rate_question_is_answered_with_a_percentage_not_any_figure(any_embedder, analyzer):
+    result = ask("What's our EHA timeliness running at?", [EHA], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "nearly 70%" in result.sentences[0].text
+
+
+IMPROVE_2022 = passage(VISIT_2022, (
+    "What needs to improve in this area of social care practice:\n\n"
+    "- Timely and effective parallel and contingency planning for children living in children's homes.\n"
+    "- The quality and availability of life-story work for all children.\n"
+    "- Additional management capacity at a senior operational level."),
+    score=1.0, start=9000, section="What needs to improve in this area of social care practice")
+OWN_IMPROVEMENTS = passage(SELF_EVALUATION, (
+    "- Improve quality of plans made at strategy meetings.\n- Improve Initial health assessment timeliness."),
+    score=2.0, start=500, section="MASH and Assessment — Practice – Areas for improvement")
+
+
+def test_what_a_named_visit_said_must_improve_is_its_list_even_without_shared_words(any_embedder, analyzer):
+    result = ask("What six things did the 2022 focused visit say we must improve?", [OWN_IMPROVEMENTS, IMPROVE_2022],
+                 any_embedder, analyzer)
+    assert_grounded(result)
+    for item in ("parallel and contingency planning", "life-story work", "senior operational level"):
+        assert item in result.text
+    assert {c.passage.doc for c in result.citations} == {VISIT_2022.doc}
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 PASSAGE_KEYS = {"doc", "title", "doc_type", "authority", "date", "section", "page", "start", "end", "text", "score"}
