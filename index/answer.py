@@ -15,8 +15,8 @@ import numpy as np
 
 from index.query import Hints
 from index.retrieve import _IMPROVE_SECTION
-from index.question import (DAY_DATE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise, has_type, question_dates,
-                            question_kind, question_numbers, term_match)
+from index.question import (DAY_DATE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise, has_type,
+                            question_dates, question_kind, question_numbers, question_parts, term_match)
 from index.text import sentence_spans, terms
 from index.types import Answer, Citation, Passage, Sentence
 
@@ -78,7 +78,9 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     # what it asks; an elliptical one ("And in 2022?") for what the earlier question asked.
     own = query != question and re.search(r"\b(?:who|whom|when|what|which|where|why|how)\b", question, re.I) \
         and not re.match(r"\s*(?:and\b|what about|how about)", question, re.I)
-    expect = expected_type(question if own else query)
+    # "How high has demand been, and what is driving it?" asks two things, each with its own type.
+    parts = question_parts(question) if query == question else []
+    expect = expected_type(question if own else query) if len(parts) < 2 else None
     cands = _candidates(passages)
     q_terms = _score(query, hints, cands, passages, embedder, idf, expect, people)
     cands.sort(key=lambda c: -c.score)
@@ -105,7 +107,8 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
                 and (c.supported or c.lexical + c.section >= L_LOW)]
         chosen = _list(consistent or eligible, passages, query, pool, cands)
     else:
-        chosen = _fact(consistent or eligible)
+        chosen = (_parts(parts, hints, passages, embedder, idf, people) if len(parts) > 1 else []) \
+            or _fact(consistent or eligible)
     if premise:
         chosen = _corrections(question, hints, cands, chosen, passages) + [c for c in chosen]
     chosen = list({(c.passage, c.start): c for c in chosen}.values())
@@ -202,6 +205,21 @@ def _fact(cands: list[_Candidate]) -> list[_Candidate]:
             chosen.append(c)
             break
     return chosen
+
+
+def _parts(parts: list[str], hints: Hints, passages: list[Passage], embedder, idf,
+           people: frozenset[str]) -> list[_Candidate]:
+    """The best supported sentence for each part of a question, in the parts' order; [] unless at
+    least two parts are answered."""
+    chosen: list[_Candidate] = []
+    for part in parts:
+        cands = _candidates(passages)
+        _score(part, hints, cands, passages, embedder, idf, expected_type(part), people)
+        best = next((c for c in sorted(cands, key=lambda c: -c.score) if c.typed and c.supported and c.consistent
+                     and all((c.passage, c.start) != (d.passage, d.start) for d in chosen)), None)
+        if best is not None:
+            chosen.append(best)
+    return chosen if len(chosen) > 1 else []
 
 
 def _list(cands: list[_Candidate], passages: list[Passage], query: str, pool: list[_Candidate],

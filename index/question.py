@@ -15,6 +15,7 @@ _GENERIC = set(terms(
     "children's services happen happened get got us did do does done come look make run go going went "
     "currently now moment latest recent recently carried carry carrying pick picked raise raised "
     "tell told make made take took doing running need needs change changes changed around time percentage proportion share number figure level "
+    "specifically specific particular particularly exactly actually really "
     "what which how why when where who whom whose compare compared comparison vs versus between both each "
     "either differ difference picture one ones list things thing six five four three two anything "
     "january february march april may june july august september october november december"))
@@ -48,7 +49,7 @@ _SCOPE_WORDS = set(terms("area areas aspect part topic theme service services pr
 _INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|on the visit)\b", re.I)
 _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b", re.I)
 _NUMBER_Q = re.compile(
-    r"\b(?:how many|how much|what (?:percentage|proportion|share|number|figure|rate|level)|"
+    r"\b(?:how many|how much|how (?:high|big|large|busy)|what (?:percentage|proportion|share|number|figure|rate|level)|"
     r"which (?:percentage|figure)|per ?cent|how often|average|caseloads? (?:were|was|are|is)|"
     r"what(?:'s| is| was| are| were) (?:our|the|their) [\w\s-]{0,30}(?:rate|timeliness|figure|number|total|count))\b|%",
     re.I)
@@ -165,6 +166,15 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
     if expect == "grade":
         return bool(_GRADE.search(text))
     return True
+
+
+_PARTS = re.compile(r",?\s+and\s+(?=(?:what|how|why|who|when|where|which)\b)|\?\s+(?=\S)", re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a question asks: "How high has demand been, and what is driving it?" is two."""
+    parts = [p.strip(" ,?") for p in _PARTS.split(question)]
+    return [p for p in parts if len(p.split()) >= 3]
 
 
 def asks_to_improve(question: str) -> bool:

@@ -360,6 +360,18 @@ def test_what_a_named_visit_said_must_improve_is_its_list_even_without_shared_wo
     assert {c.passage.doc for c in result.citations} == {VISIT_2022.doc}
 
 
+DEMAND = passage(SELF_EVALUATION, (
+    "Demand reached unprecedented levels during 2022 with the pandemic, the cost-of-living crisis and growth in "
+    "the borough driving this demand. Staff have worked hard to keep children safe. There is unprecedented "
+    "service demand, with an increase of 2,000 more referrals to social care than last year."))
+
+
+def test_a_question_asking_two_things_gets_a_sentence_for_each(any_embedder, analyzer):
+    result = ask("How high has demand been in 2022, and what is driving it?", [DEMAND], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "2,000 more referrals" in result.text and "cost-of-living crisis" in result.text
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 PASSAGE_KEYS = {"doc", "title", "doc_type", "authority", "date", "section", "page", "start", "end", "text", "score"}
