@@ -76,22 +76,27 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     kind = question_kind(query, hints)
     # A follow-up with a question of its own ("What are team managers doing about it?") asks for
     # what it asks; an elliptical one ("And in 2022?") for what the earlier question asked.
-    own = query != question and re.search(r"\b(?:who|whom|when|what|which|where|why|how)\b", question, re.I) \
+    own = query != question and re.search(r"\b(?:who|whom|when|what|which|where|why|how)\b|^\s*(?:did|does|do|was|were|is|"
+                                          r"are|has|have)\b", question, re.I) \
         and not re.match(r"\s*(?:and\b|what about|how about)", question, re.I)
     # "How high has demand been, and what is driving it?" asks two things, each with its own type.
     parts = question_parts(question) if query == question else []
     expect = expected_type(question if own else query) if len(parts) < 2 else None
     cands = _candidates(passages)
-    q_terms = _score(query, hints, cands, passages, embedder, idf, expect, people)
+    # A follow-up that names its own subject ("Did Louise Warren inspect anywhere else?") is scored on
+    # its own words; one that points back ("What are managers doing about it?") on the whole topic.
+    standalone = own and not re.search(r"\b(?:it|its|this|these|those|them|they|their)\b", question, re.I)
+    q_terms = _score(question if standalone else query, hints, cands, passages, embedder, idf, expect, people)
     cands.sort(key=lambda c: -c.score)
     # A "who"/"when" question about a visit the metadata identifies has no subject words left: the
     # named document's sentence of the right type is the answer. So is its list of what needs to
     # improve, to "what did the 2022 visit say we must improve?".
-    asked = expect in ("person", "inspector", "addressee", "date", "scope") or (kind == "list" and asks_to_improve(query))
+    asked = expect in ("person", "inspector", "addressee", "date", "scope", "visit") or (kind == "list" and asks_to_improve(query))
     located = bool(asked and not q_terms and (hints.years or hints.authorities or hints.doc_types))
     eligible = [c for c in cands if c.typed and (c.supported or located)]
     consistent = [c for c in eligible if c.consistent]
-    premise = has_premise(question) or bool(question_dates(question)) or bool(hints.people)
+    # "Did she inspect anywhere else?" states nothing to correct: it asks for other visits.
+    premise = (has_premise(question) or bool(question_dates(question)) or bool(hints.people)) and not hints.elsewhere
     if not consistent and not (premise and eligible):
         # Nothing answers the question as asked; when it names an inspector who was not on the
         # visit it describes, the visit's real inspectors are still the answer it needs.
@@ -172,6 +177,7 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         vectors = embedder.embed([question] + [cands[i].text for i in keep], batch_size=16)
         dense[keep] = vectors[1:] @ vectors[0]
     top = max((p.score for p in passages), default=1.0) or 1.0
+    lead = expect == "inspector" and bool(re.search(r"\b(?:led|lead|leading|in charge)\b", question, re.I))
     sentence_terms = [set(terms(c.text)) for c in cands]
     for i, (c, d) in enumerate(zip(cands, dense)):
         p = passages[c.passage]
@@ -193,8 +199,13 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         c.prior = p.score / top
         c.typed = has_type(c.text, expect, people) if expect else True
         c.consistent = hints.fits(p.meta, p.text)
+        if hints.elsewhere and hints.people:
+            # "Did she inspect anywhere else?": only the visits she was on.
+            c.consistent = c.consistent and bool(set(hints.people) & set(p.meta.inspectors))
         c.score = (W_LEXICAL * c.lexical + W_DENSE * c.dense + W_PRIOR * c.prior + W_SECTION * c.section
                    + (W_TYPE if c.typed else -W_TYPE) * bool(expect))
+        if lead and p.meta.inspectors and p.meta.inspectors[0] in c.text:
+            c.score += W_TYPE  # "who led…": the sentence naming the lead, whom the metadata lists first
     return q_terms
 
 

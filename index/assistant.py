@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import replace
@@ -10,7 +11,7 @@ from typing import Iterator, Sequence
 
 from index.docstore import DocStore
 from index.embedder import Embedder
-from index.query import Filters, QueryAnalyzer
+from index.query import ELSEWHERE, Filters, Hints, QueryAnalyzer
 from index.retrieve import Retrieval, Retriever
 from index.settings import Settings
 from index.store import VectorStore
@@ -56,7 +57,7 @@ class Assistant:
     def retrieve(self, question: str, filters: Filters | dict | None = None, history: Sequence[str] = (),
                  k: int | None = None) -> Retrieval:
         """The ranked passages for ``question`` (hybrid, filtered, merged, within the context budget)."""
-        query, hints = self.analyzer.with_history(question, _questions(history))
+        query, hints = self._understand(question, history)
         return self._search(query, Filters.of(filters), hints, k)
 
     def ask(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
@@ -69,7 +70,7 @@ class Assistant:
         filters = Filters.of(filters)
         if not question:
             return Answer(question="", text="Please type a question.", abstained=True)
-        query, hints = self.analyzer.with_history(question, _questions(history))
+        query, hints = self._understand(question, history)
         retrieval = self._search(query, filters, hints, k)
         t = time.perf_counter()
         if self.settings.llm_configured:
@@ -81,6 +82,29 @@ class Assistant:
         result.timings_ms = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}
         result.filters = filters.to_json()
         return result
+
+    def _understand(self, question: str, history: Sequence) -> tuple[str, Hints]:
+        """The question to search with and its hints, resolved against the conversation.
+
+        "Did she inspect anywhere else?" after "Who led the 2018 visit?": she is the inspector that
+        answer named, and "else" leaves out the authorities it drew on. The earlier answer is asked
+        again for this; its vectors are cached, so it is cheap.
+        """
+        questions = _questions(history)
+        earlier = None
+        if questions and (_PERSON_PRONOUN.search(question) or ELSEWHERE.search(question)):
+            earlier = self.ask(questions[-1], history=questions[:-1])
+        if earlier is not None and not earlier.abstained and _PERSON_PRONOUN.search(question):
+            from index.question import expected_type
+
+            named = [(earlier.text.find(p), p) for p in self.analyzer.known_people if p in earlier.text]
+            if named and expected_type(questions[-1]) in ("inspector", "person"):
+                question = _PERSON_PRONOUN.sub(min(named)[1], question, count=1)
+        query, hints = self.analyzer.with_history(question, questions)
+        if earlier is not None and not earlier.abstained and ELSEWHERE.search(question) and not hints.authorities:
+            covered = (c.passage.meta.authority for c in earlier.citations if c.passage.meta.authority)
+            hints = replace(hints, elsewhere=tuple(dict.fromkeys((*hints.elsewhere, *covered))))
+        return query, hints
 
     def _search(self, query: str, filters: Filters, hints, k: int | None) -> Retrieval:
         """Retrieval; a comparison gets the best passages of each side, interleaved."""
@@ -136,7 +160,7 @@ class Assistant:
             return
         started = time.perf_counter()
         filters = Filters.of(filters)
-        query, hints = self.analyzer.with_history(question, _questions(history))
+        query, hints = self._understand(question, history)
         retrieval = self.retriever.search(query, filters, hints, k=k)
         final = None
         for item in self.llm.stream(question, retrieval.passages):
@@ -169,6 +193,9 @@ class Assistant:
     def passages_of(self, doc: str) -> list[Passage]:
         """Every chunk of ``doc`` as a passage, in document order."""
         return [self.retriever.passage(c) for c in self.docstore.chunks(doc)]
+
+
+_PERSON_PRONOUN = re.compile(r"\b(?:she|he|her|him)\b", re.I)
 
 
 def _without_other_sides(query: str, side, sides) -> str:

@@ -118,6 +118,7 @@ class Hints:
     doc_types: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     named_kinds: tuple[str, ...] = ()  # the kinds named as documents: a sentence from another kind does not fit
+    elsewhere: tuple[str, ...] = ()  # "anywhere else": authorities the conversation has already covered
     home: bool = False
     topic: str = ""
     carried: bool = False  # filled in from the previous turn
@@ -125,6 +126,8 @@ class Hints:
     def matches(self, meta: DocumentMeta) -> float:
         """How many of the hints this document satisfies, 0..1 per kind (summed)."""
         score = 0.0
+        if self.elsewhere and _norm(meta.authority or "") in {_norm(a) for a in self.elsewhere}:
+            score -= 1.0
         if self.authorities:
             names = {_norm(meta.authority or "")}
             mentioned = {_norm(a) for a in meta.authorities}
@@ -148,6 +151,8 @@ class Hints:
         that kind ("what did Ofsted say" names the inspectorate's documents, not the news).
         """
         if self.named_kinds and meta.doc_type not in self.named_kinds:
+            return False
+        if self.elsewhere and _norm(meta.authority or "") in {_norm(a) for a in self.elsewhere}:
             return False
         if self.authorities:
             wanted = {_norm(a) for a in self.authorities}
@@ -234,12 +239,15 @@ class QueryAnalyzer:
         return query, hints
 
     def _carry(self, question: str, hints: Hints, previous: str, prev_hints: Hints) -> tuple[str, Hints]:
+        elsewhere = bool(ELSEWHERE.search(question))
         carried = replace(
             hints,
-            authorities=hints.authorities or prev_hints.authorities,
+            authorities=hints.authorities or (() if elsewhere else prev_hints.authorities),
+            elsewhere=prev_hints.authorities if elsewhere and not hints.authorities else (),
             years=hints.years or prev_hints.years,
-            doc_types=hints.doc_types or (() if hints.years or hints.authorities else prev_hints.doc_types),
-            named_kinds=hints.named_kinds or (() if hints.years or hints.authorities else prev_hints.named_kinds),
+            doc_types=hints.doc_types or (() if hints.years or hints.authorities or elsewhere else prev_hints.doc_types),
+            named_kinds=hints.named_kinds or (
+                () if hints.years or hints.authorities or elsewhere else prev_hints.named_kinds),
             carried=True,
         )
         topic = _strip_followup(previous, prev_hints, self) + " " + question
@@ -251,9 +259,13 @@ _FOLLOWUP = re.compile(
     r"did they|was it|were they|is that|did it|how did that|how does that|what did they)\b", re.I)
 
 
+ELSEWHERE = re.compile(r"\b(?:anywhere else|elsewhere|somewhere else|any other (?:authorit(?:y|ies)|councils?|boroughs?|"
+                        r"places?)|other (?:authorities|councils|boroughs|places))\b", re.I)
+
+
 def is_followup(question: str) -> bool:
     words = re.findall(r"\w+", question)
-    return bool(_FOLLOWUP.match(question)) or len(words) <= 4 or bool(
+    return bool(_FOLLOWUP.match(question)) or len(words) <= 4 or bool(ELSEWHERE.search(question)) or bool(
         re.search(r"\b(?:they|that|it|this|those|these|them|there|she|he|their|its)\b", question, re.I) and len(words) <= 12)
 
 

@@ -15,7 +15,7 @@ _GENERIC = set(terms(
     "children's services happen happened get got us did do does done come look make run go going went "
     "currently now moment latest recent recently carried carry carrying pick picked raise raised "
     "tell told make made take took doing running need needs change changes changed around time percentage proportion share number figure level "
-    "specifically specific particular particularly exactly actually really "
+    "specifically specific particular particularly exactly actually really anywhere else elsewhere somewhere year years "
     "what which how why when where who whom whose compare compared comparison vs versus between both each "
     "either differ difference picture one ones list things thing six five four three two anything "
     "january february march april may june july august september october november december"))
@@ -53,6 +53,10 @@ _NUMBER_Q = re.compile(
     r"which (?:percentage|figure)|per ?cent|how often|average|caseloads? (?:were|was|are|is)|"
     r"what(?:'s| is| was| are| were) (?:our|the|their) [\w\s-]{0,30}(?:rate|timeliness|figure|number|total|count))\b|%",
     re.I)
+#: "Did she inspect anywhere else that year?": the answer is another visit, named with its dates.
+_ELSEWHERE_Q = re.compile(r"\b(?:inspect\w*|visit\w*|lead|led)\b.*\b(?:anywhere else|elsewhere|somewhere else|"
+                          r"other (?:authorities|councils|boroughs))\b", re.I)
+_VISIT = re.compile(r"\b(?:visit|inspection)\b", re.I)
 _PERCENT_Q = re.compile(r"\b(?:percentage|proportion|per ?cent|share|rate|timeliness|compliance)\b|%", re.I)
 _PERCENT = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
 _GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:overall\s+)?(?:ofsted\s+)?(?:grade|rating|judgement|judgment)\b|"
@@ -112,10 +116,12 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
 
 
 def expected_type(question: str) -> str | None:
-    """grade, scope (what a visit looked at), percent, number, inspector, addressee, person or date
-    when the question asks for one; None otherwise."""
+    """grade, scope (what a visit looked at), visit (another visit, with its dates), percent, number,
+    inspector, addressee, person or date when the question asks for one; None otherwise."""
     if _GRADE_Q.search(question):
         return "grade"
+    if _ELSEWHERE_Q.search(question):
+        return "visit"
     if _SCOPE_Q.search(question):
         return "scope"
     if _NUMBER_Q.search(question):
@@ -145,6 +151,8 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
     A name is one of ``people`` (the inspectors the index knows), a titled name, or a name given
     with an inspector's or officer's role — not any pair of capitalised words ("Waltham Forest").
     """
+    if expect == "visit":
+        return bool(DAY_DATE.search(text) and _VISIT.search(text))
     if expect == "percent":
         return bool(_PERCENT.search(text))
     if expect == "number":

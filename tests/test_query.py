@@ -177,6 +177,13 @@ def test_a_second_follow_up_still_knows_the_first_questions_authority(analyzer):
     assert hints.authorities == ("Barnet",)
 
 
+def test_anywhere_else_drops_the_previous_authority_and_kind_and_keeps_the_period(analyzer):
+    _, hints = analyzer.with_history("Did Louise Warren inspect anywhere else that year?",
+                                     ["Who led the 2018 focused visit to Barking and Dagenham?"])
+    assert hints.elsewhere == ("Barking and Dagenham",) and not hints.authorities
+    assert hints.years == (2018,) and not hints.named_kinds
+
+
 def test_a_new_full_question_ignores_the_history(analyzer):
     question = "What does the 2022 focused visit say about early permanence for babies in Barking and Dagenham?"
     query, hints = analyzer.with_history(question, ["What did Ofsted find about Barnet's MASH in 2018?"])
