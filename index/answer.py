@@ -76,16 +76,17 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     kind = question_kind(query, hints)
     # A follow-up with a question of its own ("What are team managers doing about it?") asks for
     # what it asks; an elliptical one ("And in 2022?") for what the earlier question asked.
-    own = query != question and re.search(r"\b(?:who|whom|when|what|which|where|why|how)\b|^\s*(?:did|does|do|was|were|is|"
-                                          r"are|has|have)\b", question, re.I) \
-        and not re.match(r"\s*(?:and\b|what about|how about)", question, re.I)
+    own = query != question and re.search(r"\b(?:who|whom|when|what|which|where|why|how)\b|^\s*(?:and\s+)?(?:did|does|do|"
+                                          r"was|were|is|are|has|have)\b", question, re.I) \
+        and not re.match(r"\s*(?:and\s+)?(?:what|how) about\b", question, re.I)
     # "How high has demand been, and what is driving it?" asks two things, each with its own type.
     parts = question_parts(question) if query == question else []
     expect = expected_type(question if own else query) if len(parts) < 2 else None
     cands = _candidates(passages)
     # A follow-up that names its own subject ("Did Louise Warren inspect anywhere else?") is scored on
     # its own words; one that points back ("What are managers doing about it?") on the whole topic.
-    standalone = own and not re.search(r"\b(?:it|its|this|these|those|them|they|their)\b", question, re.I)
+    standalone = own and not re.search(r"\b(?:it|its|this|these|those|them|they|their)\b", question, re.I) \
+        and bool(content_terms(question, hints) or hints.people)
     q_terms = _score(question if standalone else query, hints, cands, passages, embedder, idf, expect, people)
     cands.sort(key=lambda c: -c.score)
     # A "who"/"when" question about a visit the metadata identifies has no subject words left: the
@@ -313,6 +314,15 @@ def _corrections(question: str, hints: Hints, cands: list[_Candidate], chosen: l
         holder = next((c for c in cands if any(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", c.text) for n in numbers)), None)
         if holder is not None:
             out.append(holder)
+            # The figure belongs to something else ("443" is children in care, not on CP plans): the
+            # count the question meant, as the documents give it.
+            counts = not any(n.endswith("%") for n in numbers)
+            # (The stated figure is itself one of the question's subject words, and the meant
+            # sentence cannot hold it: the weaker bar of a comparison's second side applies.)
+            meant = next((c for c in cands if c is not holder and c.consistent and c.lexical + c.section >= COMPARE_MIN
+                          and has_type(c.text, "count" if counts else "percent")), None)
+            if meant is not None:
+                out.append(meant)
     return out
 
 

@@ -59,6 +59,8 @@ _ELSEWHERE_Q = re.compile(r"\b(?:inspect\w*|visit\w*|lead|led)\b.*\b(?:anywhere 
 _VISIT = re.compile(r"\b(?:visit|inspection)\b", re.I)
 _PERCENT_Q = re.compile(r"\b(?:percentage|proportion|per ?cent|share|rate|timeliness|compliance)\b|%", re.I)
 _PERCENT = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
+_RATIO = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+\s+(?:out of|in)\s+\d+\b|\b\d+/\d+\b|"
+                    r"\b\d+\s+(?:working\s+)?(?:years?|months?|weeks?|days?|hours?)\b", re.I)
 _GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:overall\s+)?(?:ofsted\s+)?(?:grade|rating|judgement|judgment)\b|"
                       r"\b(?:grade|rating|judgement|judgment)\s+did\b|\bhow was .* (?:graded|judged)\b", re.I)
 _LIST_Q = re.compile(
@@ -116,8 +118,8 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
 
 
 def expected_type(question: str) -> str | None:
-    """grade, scope (what a visit looked at), visit (another visit, with its dates), percent, number,
-    inspector, addressee, person or date when the question asks for one; None otherwise."""
+    """grade, scope (what a visit looked at), visit (another visit, with its dates), percent, count,
+    number, inspector, addressee, person or date when the question asks for one; None otherwise."""
     if _GRADE_Q.search(question):
         return "grade"
     if _ELSEWHERE_Q.search(question):
@@ -126,7 +128,9 @@ def expected_type(question: str) -> str | None:
         return "scope"
     if _NUMBER_Q.search(question):
         # "What's our EHA timeliness running at?" wants a percentage, not any figure near the words.
-        return "percent" if _PERCENT_Q.search(question) else "number"
+        if _PERCENT_Q.search(question):
+            return "percent"
+        return "count" if re.search(r"\bhow many\b", question, re.I) else "number"
     if _PERSON_Q.search(question):
         # "Who led/inspected…" wants an inspector; "who was it sent to" the officer a letter is
         # addressed to; any other "who" any named person.
@@ -155,6 +159,9 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
         return bool(DAY_DATE.search(text) and _VISIT.search(text))
     if expect == "percent":
         return bool(_PERCENT.search(text))
+    if expect == "count":
+        # A count, not a share: "8 out of 10 children", "(6%)" and "2021/22" say how many of what.
+        return bool(_NUMBER.search(_RATIO.sub(" ", re.sub(r"\b(?:19|20)\d\d(?:/\d\d)?\b", "", text))))
     if expect == "number":
         return bool(_NUMBER.search(re.sub(r"\b(?:19|20)\d\d(?:/\d\d)?\b", "", text)))
     if expect == "date":

@@ -372,6 +372,27 @@ def test_a_question_asking_two_things_gets_a_sentence_for_each(any_embedder, ana
     assert "2,000 more referrals" in result.text and "cost-of-living crisis" in result.text
 
 
+CP_FIGURES = passage(SELF_EVALUATION, (
+    "Around 8 out of 10 children at ICPC result in a CP plan. Very few children (6%) have a ceased CP plan lasting "
+    "more than 2 years. The number of CP children decreased by 53 from 455 to 402 between August and September "
+    "this year (now 390)."), section="Children in Need and Child Protection — The data shows us")
+LAC_FIGURE = passage(SELF_EVALUATION, "Increasing number and rate per 10,000 LAC up to 443 at end of September.",
+                     start=3000, section="Children in Care and Care Leavers — The data shows us")
+
+
+def test_a_figure_given_to_the_wrong_thing_is_answered_with_what_it_counts_and_the_count_meant(any_embedder, analyzer):
+    result = ask("The self-evaluation says we have 443 children on CP plans - why is that rising?",
+                 [CP_FIGURES, LAC_FIGURE], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "LAC up to 443" in result.text and "now 390" in result.text
+
+
+def test_how_many_wants_a_count_not_a_share(any_embedder, analyzer):
+    result = ask("How many children are on CP plans?", [CP_FIGURES], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "now 390" in result.sentences[0].text
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 PASSAGE_KEYS = {"doc", "title", "doc_type", "authority", "date", "section", "page", "start", "end", "text", "score"}
