@@ -50,6 +50,7 @@ _INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|o
 _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b", re.I)
 _NUMBER_Q = re.compile(
     r"\b(?:how many|how much|how (?:high|big|large|busy)|what (?:percentage|proportion|share|number|figure|rate|level)|"
+    r"(?:compare|comparison)\b.*\b(?:numbers?|figures?)|(?:numbers?|figures?)\b.*\bcompare|"
     r"which (?:percentage|figure)|per ?cent|how often|average|caseloads? (?:were|was|are|is)|"
     r"what(?:'s| is| was| are| were) (?:our|the|their) [\w\s-]{0,30}(?:rate|timeliness|figure|number|total|count))\b|%",
     re.I)
@@ -61,7 +62,9 @@ _PERCENT_Q = re.compile(r"\b(?:percentage|proportion|per ?cent|share|rate|timeli
 _PERCENT = re.compile(r"\d\s*%|\bper ?cent\b", re.I)
 _RATIO = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+\s+(?:out of|in)\s+\d+\b|\b\d+/\d+\b|"
                     r"\b\d+\s+(?:working\s+)?(?:years?|months?|weeks?|days?|hours?)\b", re.I)
-_GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:overall\s+)?(?:ofsted\s+)?(?:grade|rating|judgement|judgment)\b|"
+_GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:(?:was|is|were|did)\s+)?(?:(?:the|their|our|its)\s+)?(?:overall\s+)?"
+                      r"(?:ofsted\s+)?(?:effectiveness\s+)?(?:grade|rating|judgement|judgment)\b|"
+                      r"\bhow did (?:ofsted|inspectors|the inspection)\b.*\b(?:judge|grade)\b|"
                       r"\b(?:grade|rating|judgement|judgment)\s+did\b|\bhow was .* (?:graded|judged)\b", re.I)
 _LIST_Q = re.compile(
     r"\b(?:what needs to improve|improve|improvements?|recommendations?|areas? (?:for|requiring)|"
@@ -130,7 +133,7 @@ def expected_type(question: str) -> str | None:
         # "What's our EHA timeliness running at?" wants a percentage, not any figure near the words.
         if _PERCENT_Q.search(question):
             return "percent"
-        return "count" if re.search(r"\bhow many\b", question, re.I) else "number"
+        return "count" if re.search(r"\b(?:how many|numbers?|figures?)\b", question, re.I) else "number"
     if _PERSON_Q.search(question):
         # "Who led/inspected…" wants an inspector; "who was it sent to" the officer a letter is
         # addressed to; any other "who" any named person.

@@ -296,3 +296,43 @@ def test_every_known_abbreviation_expands_in_capitals(abbreviation):
                                       "What does the XYZ team do?"])
 def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     assert expand(question) == question
+
+
+# -- what a question asks for -------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, expected", [
+    ("Who led the 2022 visit?", "inspector"),
+    ("Who was the June 2022 Ofsted letter addressed to?", "addressee"),
+    ("Who did Ofsted send the 2018 focused visit letter to?", "addressee"),
+    ("What area of practice was the May 2022 focused visit looking at?", "scope"),
+    ("When did Barnet reorganise its early help into hubs?", "date"),
+    ("What was the overall judgement for Ealing at the April 2024 ILACS inspection?", "grade"),
+    ("What's our EHA timeliness running at?", "percent"),
+    ("What percentage of our care leavers are in EET?", "percent"),
+    ("How many LAC do we have?", "count"),
+    ("How does the CP plan number Ofsted quoted in May 2022 compare with the figures in our self-evaluation?", "count"),
+    ("How high has demand been in 2022?", "number"),
+    ("Did Louise Warren inspect anywhere else that year?", "visit"),
+    ("What did the 2022 visit say about young children living in children's homes?", None),
+])
+def test_the_type_of_answer_a_question_expects(question, expected):
+    from index.question import expected_type
+
+    assert expected_type(question) == expected
+
+
+@pytest.mark.parametrize("text, expected, holds", [
+    ("There are 420 children on child protection plans.", "count", True),
+    ("Around 8 out of 10 children at ICPC result in a CP plan.", "count", False),
+    ("Very few children (6%) have a ceased CP plan lasting more than 2 years.", "count", False),
+    ("Early Help Assessment timeliness is nearly 70% year to date.", "percent", True),
+    ("Team Managers expect a first draft of the EHA after 15 days.", "percent", False),
+    ("Elaine Allegretti\nDirector of People and Resilience", "addressee", True),
+    ("Her Majesty's Inspectors for this visit were Brenda McLaughlin, lead inspector.", "addressee", False),
+    ("Overall effectiveness: Good", "grade", True),
+    ("This letter summarises the findings of the monitoring visit to Barnet on 27 and 28 November 2018.", "visit", True),
+])
+def test_whether_a_sentence_holds_the_type_asked_for(text, expected, holds):
+    from index.question import has_type
+
+    assert has_type(" ".join(text.split()), expected) is holds
