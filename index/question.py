@@ -195,6 +195,14 @@ def question_parts(question: str) -> list[str]:
     return [p for p in parts if len(p.split()) >= 3]
 
 
+def keyword_query(question: str) -> str:
+    """The question for keyword search: words that only say a name is wanted ("who led…", "who was
+    it sent to") name no subject, and would find "led by skilled managers" before the inspectors."""
+    if expected_type(question) not in ("person", "inspector", "addressee"):
+        return question
+    return re.sub(r"\b(?:lead|led|leading|addressed|sent|send|written|wrote|signed)\b", " ", question, flags=re.I)
+
+
 def asks_to_improve(question: str) -> bool:
     """Whether the question asks what needs to improve (recommendations, priorities, weaknesses)."""
     return bool(_IMPROVE_Q.search(question))

@@ -14,7 +14,7 @@ from index.docstore import DocStore
 from index.embedder import Embedder
 from index.keyword import KeywordIndex
 from index.query import Filters, Hints, expand
-from index.question import _IMPROVE_Q
+from index.question import _IMPROVE_Q, keyword_query
 from index.settings import Settings
 from index.store import VectorStore, date_key
 from index.text import count_tokens
@@ -103,7 +103,7 @@ class Retriever:
             mask = None
             if allowed is not None:
                 mask = np.fromiter((m.doc in allowed for m in self._row_meta), dtype=bool, count=len(self._row_meta))
-            keyword = self.keyword.search(query, CANDIDATES, mask)
+            keyword = self.keyword.search(keyword_query(query), CANDIDATES, mask)
             timings["keyword"] = _ms(t)
 
         t = time.perf_counter()

@@ -336,3 +336,12 @@ def test_whether_a_sentence_holds_the_type_asked_for(text, expected, holds):
     from index.question import has_type
 
     assert has_type(" ".join(text.split()), expected) is holds
+
+
+def test_words_that_only_ask_for_a_name_are_left_out_of_the_keyword_search():
+    from index.question import keyword_query
+
+    assert "led" not in keyword_query("Who led the 2022 visit?").split()
+    assert "addressed" not in keyword_query("Who was the June 2022 letter addressed to?")
+    # In any other question they are subject words.
+    assert keyword_query("What has the MASH led to?") == "What has the MASH led to?"
