@@ -212,8 +212,10 @@ class QueryAnalyzer:
         kinds = tuple(dict.fromkeys(k for ks, _ in found_kinds for k in ks))
         named = tuple(dict.fromkeys(k for ks, is_named in found_kinds if is_named for k in ks))
         if not kinds and _INSPECTORATE.search(question):
-            # "What did Ofsted say…" points at the inspectorate's own documents rather than the news.
+            # "What did Ofsted say…" points at the inspectorate's own documents rather than the news,
+            # and is never answered by the council's own view of itself (the news may report it).
             kinds = INSPECTION_KINDS
+            named = (*INSPECTION_KINDS, "news article")
         people = tuple(p for p, pattern in self._people_res if pattern.search(question))
         return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
                      named_kinds=named, home=home, topic=question)
@@ -246,8 +248,9 @@ class QueryAnalyzer:
             elsewhere=prev_hints.authorities if elsewhere and not hints.authorities else (),
             years=hints.years or prev_hints.years,
             doc_types=hints.doc_types or (() if hints.years or hints.authorities or elsewhere else prev_hints.doc_types),
-            named_kinds=hints.named_kinds or (
-                () if hints.years or hints.authorities or elsewhere else prev_hints.named_kinds),
+            # What the earlier question said the answer is (the inspectors' view, a focused visit) holds
+            # for "and in 2022?" too.
+            named_kinds=hints.named_kinds or (() if elsewhere else prev_hints.named_kinds),
             carried=True,
         )
         topic = _strip_followup(previous, prev_hints, self) + " " + question

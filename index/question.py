@@ -260,8 +260,8 @@ _ABBR: dict[str, list[str]] = {}
 def term_match(term: str, present: set[str]) -> bool:
     """``term``, its expansion when it is an abbreviation (EDT: emergency duty team), or a word
     that one begins with the other, six letters at least (invest/investment)."""
-    if term in present:
-        return True
+    if term in present or term + "s" in present or (term.endswith("s") and term[:-1] in present):
+        return True  # a plural the stemmer leaves alone ("GP" / "GPs")
     if not _ABBR:
         _ABBR.update(_abbreviations())
     expansion = _ABBR.get(term)
