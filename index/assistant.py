@@ -115,13 +115,9 @@ class Assistant:
             # A premise may misattribute: search the documents the question names as well as all of them.
             sides = [hints, replace(hints, authorities=(), years=(), doc_types=(), named_kinds=())]
         if not sides:
-            if hints.named_kinds and not filters.doc_types:
-                # The kind of document the question names as its source bounds the evidence (see
-                # Hints.fits): passages of other kinds would only take the context's room.
-                narrowed = replace(filters, doc_types=hints.named_kinds)
-                if any(narrowed.admits(m) for m in self.retriever.metas.values()):
-                    filters = narrowed
-            return self.retriever.search(query, filters, hints, k=k)
+            # The kind of document the question names as its source bounds the evidence (see
+            # Hints.fits): passages of other kinds would only take the context's room.
+            return self.retriever.search(query, filters, hints, k=k, kinds=hints.named_kinds)
         k = k or self.settings.k
         per_side = []
         metas = self.retriever.metas

@@ -76,8 +76,13 @@ class Retriever:
 
     # -- search ---------------------------------------------------------------------------
     def search(self, query: str, filters: Filters | None = None, hints: Hints | None = None,
-               k: int | None = None, budget: int | None = None) -> Retrieval:
-        """The best passages for ``query``: at most ``k`` within ``budget`` context tokens."""
+               k: int | None = None, budget: int | None = None, kinds: tuple[str, ...] = ()) -> Retrieval:
+        """The best passages for ``query``: at most ``k`` within ``budget`` context tokens.
+
+        ``kinds``, when given, keeps passages of those kinds of document, applied to the fused
+        candidates rather than passed to Chroma: a filter that removes little (every ILACS report
+        is an inspection) would cost Chroma's filtered search far more than it saves.
+        """
         self.refresh()
         filters = filters or Filters()
         hints = hints or Hints()
@@ -108,6 +113,8 @@ class Retriever:
 
         t = time.perf_counter()
         fused = self._fuse(dense, keyword, hints, query)
+        if kinds:
+            fused = [(cid, sc) for cid, sc in fused if self._metas[self._chunk_doc[cid]].doc_type in kinds] or fused
         passages = self._select(fused, k, budget)
         timings["fusion"] = _ms(t)
         return Retrieval(passages, timings, dense, keyword)
