@@ -32,6 +32,7 @@ W_LEXICAL, W_DENSE, W_PRIOR, W_SECTION, W_TYPE = 0.35, 0.35, 0.2, 0.1, 0.15
 #: (`python -m eval.ci` reports abstention precision and recall).
 L_MIN, L_LOW, D_MIN, D_HIGH = 0.5, 0.25, 0.5, 0.62
 DENSE_CANDIDATES = 12
+DENSE_WORDS = 24
 #: The weaker bar for the second side of a comparison (see _compare).
 COMPARE_MIN = 0.2
 
@@ -175,7 +176,10 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         q = set(terms(question))
         order = sorted(range(len(cands)), key=lambda i: (-len(q & set(terms(cands[i].text))), i))
         keep = order[:DENSE_CANDIDATES]
-        vectors = embedder.embed([question] + [cands[i].text for i in keep], batch_size=16)
+        # A sentence's first DENSE_WORDS words carry its meaning; the tail of a long one costs as much
+        # to embed as the rest of the answer.
+        vectors = embedder.embed([question] + [" ".join(cands[i].text.split()[:DENSE_WORDS]) for i in keep],
+                                 batch_size=16)
         dense[keep] = vectors[1:] @ vectors[0]
     top = max((p.score for p in passages), default=1.0) or 1.0
     lead = expect == "inspector" and bool(re.search(r"\b(?:led|lead|leading|in charge)\b", question, re.I))

@@ -137,6 +137,14 @@ class VectorStore:
             where = {"$and": [{"doc": doc}, {"hash": {"$ne": keep_hash}}]}
         self.collection.delete(where=where)
 
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``ids`` (a primary-key lookup, not a search)."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), 1000):
+            res = self.collection.get(ids=ids[start:start + 1000], include=["embeddings"])
+            out.update((i, np.asarray(v, dtype=np.float32)) for i, v in zip(res["ids"], res["embeddings"]))
+        return out
+
     def query(self, vector: np.ndarray, n: int, where: dict | None = None) -> list[tuple[str, float]]:
         """The ``n`` nearest chunk ids with cosine similarity (1 - distance), best first."""
         total = self.count()

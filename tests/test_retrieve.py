@@ -238,3 +238,16 @@ def test_anywhere_else_abstains_when_the_inspector_was_on_no_other_visit(assista
     result = assistant.ask("Did he inspect anywhere else?", history=["Who led the 2022 focused visit?"])
     assert result.abstained, result.text
 
+
+
+def test_exact_search_of_a_small_filtered_set_agrees_with_chromas_filtered_search(assistant):
+    from index.retrieve import _where
+
+    retriever = assistant.retriever
+    retriever.refresh()
+    vector = assistant.embedder.embed_query("management oversight of contacts in the MASH")
+    doc = "000_039fb7067930de26.txt"
+    exact = retriever._exact(vector, retriever._doc_chunks[doc])
+    chroma = retriever.vectors.query(vector, 40, _where(Filters(docs=(doc,))))
+    assert [i for i, _ in exact] == [i for i, _ in chroma]
+    assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(exact, chroma))
