@@ -203,7 +203,7 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         c.dense = float(d)
         c.prior = p.score / top
         c.typed = has_type(c.text, expect, people) if expect else True
-        c.consistent = hints.fits(p.meta, p.text)
+        c.consistent = hints.fits(p.meta, p.text) and not _about_another(c.text, p.meta, hints)
         if hints.elsewhere and hints.people:
             # "Did she inspect anywhere else?": only the visits she was on.
             c.consistent = c.consistent and bool(set(hints.people) & set(p.meta.inspectors))
@@ -212,6 +212,18 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         if lead and p.meta.inspectors and p.meta.inspectors[0] in c.text:
             c.score += W_TYPE  # "who led…": the sentence naming the lead, whom the metadata lists first
     return q_terms
+
+
+def _about_another(text: str, meta, hints: Hints) -> bool:
+    """Whether a sentence is about another authority than the one asked about: "Waltham Forest's Mash
+    was found to…" in a news piece on Barking and Dagenham answers nothing about Barking and Dagenham."""
+    from index.query import _name_pattern
+
+    if not hints.authorities:
+        return False
+    others = [a for a in meta.authorities if a not in hints.authorities]
+    return any(_name_pattern(a).search(text) for a in others) and not any(
+        _name_pattern(a).search(text) for a in hints.authorities)
 
 
 def _fact(cands: list[_Candidate]) -> list[_Candidate]:
@@ -269,7 +281,8 @@ def _compare(cands: list[_Candidate], passages: list[Passage], sides: list[Hints
         chosen: list[_Candidate] = []
         for side in sides:
             mine = [c for c in everything if c.typed and (c.lexical + c.section >= COMPARE_MIN or c.dense >= D_MIN)
-                    and side.fits(passages[c.passage].meta, passages[c.passage].text)]
+                    and side.fits(passages[c.passage].meta, passages[c.passage].text)
+                    and not _about_another(c.text, passages[c.passage].meta, side)]
             chosen.extend(c for c in mine[:2] if c not in chosen and c.score >= 0.75 * mine[0].score)
         if chosen:
             return chosen

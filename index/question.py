@@ -113,7 +113,7 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
     if len(hints.authorities) > 1:
         return [replace(hints, authorities=(a,)) for a in hints.authorities]
     if len(hints.years) > 1:
-        return [replace(hints, years=(y,), doc_types=(), named_kinds=()) for y in hints.years]
+        return [replace(hints, years=(y,), named_kinds=()) for y in hints.years]
     if _COUNCIL_VS_INSPECTORS.search(question):
         return [replace(hints, doc_types=INSPECTION_KINDS, years=(), named_kinds=INSPECTION_KINDS),
                 replace(hints, doc_types=("self-evaluation",), years=(), named_kinds=("self-evaluation",))]

@@ -393,6 +393,22 @@ def test_how_many_wants_a_count_not_a_share(any_embedder, analyzer):
     assert "now 390" in result.sentences[0].text
 
 
+NEWS = DocumentMeta(
+    doc="news.txt", hash="f", title="MASH arrangements praised", doc_type="news article", authority=HOME,
+    authorities=(HOME, "Waltham Forest"), date="2018-04-03")
+NEWS_MASH = passage(NEWS, (
+    "Waltham Forest's Mash was found to offer timely responses to referrals and has more partners. "
+    "Meanwhile, Barking and Dagenham's Mash was found to benefit from a stable workforce and timely "
+    "information sharing between partners."))
+
+
+def test_a_sentence_about_another_authority_does_not_answer_for_ours(any_embedder):
+    analyzer = QueryAnalyzer(METAS + [NEWS], HOME)
+    result = ask("What was our MASH found to offer in 2018?", [NEWS_MASH], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "stable workforce" in result.text and "Waltham Forest's Mash" not in result.text
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 PASSAGE_KEYS = {"doc", "title", "doc_type", "authority", "date", "section", "page", "start", "end", "text", "score"}
