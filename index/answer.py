@@ -322,7 +322,9 @@ def _corrections(question: str, hints: Hints, cands: list[_Candidate], chosen: l
             inspectors = passages[c.passage].meta.inspectors
             return (sum(n in c.text for n in inspectors), bool(inspectors) and inspectors[0] in c.text)
 
-        wrong = [c for c in cands if passages[c.passage].doc in docs and named(c)[0]
+        # The visit the question describes, whether or not the chosen sentences come from it.
+        visits = docs | {p.doc for p in passages if p.meta.inspectors and hints.fits(p.meta)}
+        wrong = [c for c in cands if passages[c.passage].doc in visits and named(c)[0]
                  and not set(hints.people) & set(passages[c.passage].meta.inspectors)]
         if wrong:
             out.append(max(wrong, key=named))

@@ -198,9 +198,11 @@ def question_parts(question: str) -> list[str]:
 def keyword_query(question: str) -> str:
     """The question for keyword search: words that only say a name is wanted ("who led…", "who was
     it sent to") name no subject, and would find "led by skilled managers" before the inspectors."""
-    if expected_type(question) not in ("person", "inspector", "addressee"):
-        return question
-    return re.sub(r"\b(?:lead|led|leading|addressed|sent|send|written|wrote|signed)\b", " ", question, flags=re.I)
+    if expected_type(question) in ("person", "inspector", "addressee"):
+        question = re.sub(r"\b(?:lead|led|leading|addressed|sent|send|written|wrote|signed)\b", " ", question, flags=re.I)
+    # The documents' words for what the question asks in its own ("faith groups": a mosque).
+    extra = [w for t in dict.fromkeys(terms(question)) for w in sorted(_CLASS_OF.get(t, ())) if w != t]
+    return question + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
 
 
 def asks_to_improve(question: str) -> bool:
@@ -257,11 +259,26 @@ def _abbreviations() -> dict[str, list[str]]:
 _ABBR: dict[str, list[str]] = {}
 
 
+#: Words the documents use for what staff ask about in other words ("reorganised" / "re-configured",
+#: "waiting" / "delays"): a question's word matches any word of its class.
+_CLASSES = [set(terms(words)) for words in (
+    "reorganise reorganised reorganisation restructure restructured reconfigure reconfigured configured redesign "
+    "redesigned remodel remodelled",
+    "wait waiting waits delay delays delayed",
+    "criticise criticised criticism weakness weaknesses",
+    "praise praised strength strengths",
+    "faith faiths mosque mosques church churches temple synagogue religious",
+)]
+_CLASS_OF = {t: c for c in _CLASSES for t in c}
+
+
 def term_match(term: str, present: set[str]) -> bool:
     """``term``, its expansion when it is an abbreviation (EDT: emergency duty team), or a word
     that one begins with the other, six letters at least (invest/investment)."""
     if term in present or term + "s" in present or (term.endswith("s") and term[:-1] in present):
         return True  # a plural the stemmer leaves alone ("GP" / "GPs")
+    if term in _CLASS_OF and _CLASS_OF[term] & present:
+        return True
     if not _ABBR:
         _ABBR.update(_abbreviations())
     expansion = _ABBR.get(term)

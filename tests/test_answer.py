@@ -409,6 +409,17 @@ def test_a_sentence_about_another_authority_does_not_answer_for_ours(any_embedde
     assert "stable workforce" in result.text and "Waltham Forest's Mash" not in result.text
 
 
+HUBS = passage(BARNET, (
+    "Early help services were re-configured in October 2018 to co-locate and base staff in a new hub system. "
+    "Staff reported that this is a positive development."), start=5000)
+
+
+def test_the_documents_words_for_the_questions_words_count(any_embedder, analyzer):
+    result = ask("When did Barnet reorganise its early help into hubs?", [HUBS], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "October 2018" in result.text
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 PASSAGE_KEYS = {"doc", "title", "doc_type", "authority", "date", "section", "page", "start", "end", "text", "score"}

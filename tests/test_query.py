@@ -347,3 +347,10 @@ def test_words_that_only_ask_for_a_name_are_left_out_of_the_keyword_search():
     assert "addressed" not in keyword_query("Who was the June 2022 letter addressed to?")
     # In any other question they are subject words.
     assert keyword_query("What has the MASH led to?") == "What has the MASH led to?"
+
+
+def test_keyword_search_adds_the_documents_words_for_the_questions():
+    from index.question import keyword_query
+
+    assert "mosque" in keyword_query("Did inspectors find good safeguarding work with faith groups?")
+    assert "delay" in keyword_query("Why were some children waiting for early help?")
