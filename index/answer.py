@@ -116,6 +116,8 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     else:
         chosen = (_parts(parts, hints, passages, embedder, idf, people) if len(parts) > 1 else []) \
             or _fact(consistent or eligible)
+        if re.match(r"\s*why\b", question, re.I):
+            chosen = _with_reasons(chosen, cands)
     if premise:
         chosen = _corrections(question, hints, cands, chosen, passages) + [c for c in chosen]
     chosen = list({(c.passage, c.start): c for c in chosen}.values())
@@ -212,6 +214,22 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         if lead and p.meta.inspectors and p.meta.inspectors[0] in c.text:
             c.score += W_TYPE  # "who led…": the sentence naming the lead, whom the metadata lists first
     return q_terms
+
+
+_REASON = re.compile(r"\b(?:because|due to|consequence|as a result|caused by|owing to|reasons?|result of)\b", re.I)
+
+
+def _with_reasons(chosen: list[_Candidate], cands: list[_Candidate]) -> list[_Candidate]:
+    """For "why…?": a chosen finding followed by the sentence that gives its cause ("Some of the
+    delays are a consequence of…") is answered with both."""
+    out: list[_Candidate] = []
+    for c in chosen:
+        out.append(c)
+        following = min((d for d in cands if d.passage == c.passage and d.start >= c.end), key=lambda d: d.start,
+                        default=None)
+        if following is not None and _REASON.search(following.text) and following not in chosen + out:
+            out.append(following)
+    return out
 
 
 def _about_another(text: str, meta, hints: Hints) -> bool:

@@ -420,6 +420,19 @@ def test_the_documents_words_for_the_questions_words_count(any_embedder, analyze
     assert "October 2018" in result.text
 
 
+TRIAGE = passage(VISIT_2018, (
+    "Children and families are appropriately referred to early help services. Inspectors observed in a small "
+    "number of cases that there was delay for some children being considered at the daily triage meeting. "
+    "Some of the delays are a consequence of the police not sending lower level risk notifications through the "
+    "MASH."), start=7000, section="Findings")
+
+
+def test_a_why_question_gets_the_finding_with_the_sentence_giving_its_cause(any_embedder, analyzer):
+    result = ask("Why were some children waiting for early help support in 2018?", [TRIAGE], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "daily triage meeting" in result.text and "lower level risk notifications" in result.text
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 PASSAGE_KEYS = {"doc", "title", "doc_type", "authority", "date", "section", "page", "start", "end", "text", "score"}
