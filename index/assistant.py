@@ -108,7 +108,7 @@ class Assistant:
 
     def _search(self, query: str, filters: Filters, hints, k: int | None) -> Retrieval:
         """Retrieval; a comparison gets the best passages of each side, interleaved."""
-        from index.question import compare_sides, has_premise, question_kind
+        from index.question import compare_sides, expected_type, has_premise, question_kind, subject_words
 
         sides = compare_sides(query, hints) if question_kind(query, hints) == "compare" else []
         if not sides and has_premise(query) and (hints.authorities or hints.years):
@@ -121,16 +121,22 @@ class Assistant:
         k = k or self.settings.k
         per_side = []
         metas = self.retriever.metas
+        # The subject ("management oversight in the MASH") weighs twice in each side's query, against
+        # the words that set the sides apart and that every passage of a side already matches. A
+        # question for a name, date or figure keeps its words as they are: they say what is wanted.
+        every_side = replace(hints, authorities=tuple(a for s in sides for a in s.authorities),
+                             years=tuple(y for s in sides for y in s.years))
+        subject = "" if expected_type(query) else subject_words(query, every_side)
         for side in sides:
             # Each side searched on its own documents, with the other sides' names left out of the query.
             docs = tuple(d for d, m in metas.items() if side.fits(m) and Filters.of(filters).admits(m))
             if not docs:
                 continue
-            side_query = _without_other_sides(query, side, sides)
+            side_query = f"{_without_other_sides(query, side, sides)} {subject}".strip()
             # A side open to every document needs no list of them (a long "$in" slows Chroma down).
             every = len(docs) == sum(1 for m in metas.values() if Filters.of(filters).admits(m))
             side_filters = Filters.of(filters) if every else replace(Filters.of(filters), docs=docs)
-            per_side.append(self.retriever.search(side_query, side_filters, side, k=k))
+            per_side.append(self.retriever.search(side_query, side_filters, side, k=k, focus=True))
         merged: list = []
         for rank in range(k):
             for result in per_side:

@@ -250,6 +250,14 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     return out
 
 
+def subject_words(question: str, hints: Hints) -> str:
+    """The question's subject as it is written: its words whose terms are all subject terms
+    ("How did attendance at strategy meetings compare between us and Barnet?" → "attendance strategy
+    meetings")."""
+    keep = set(content_terms(question, hints))
+    return " ".join(w for w in re.findall(r"[\w'’%-]+", question) if terms(w) and set(terms(w)) <= keep)
+
+
 def _abbreviations() -> dict[str, list[str]]:
     from index.query import ABBREVIATIONS
 

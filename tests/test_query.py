@@ -354,3 +354,17 @@ def test_keyword_search_adds_the_documents_words_for_the_questions():
 
     assert "mosque" in keyword_query("Did inspectors find good safeguarding work with faith groups?")
     assert "delay" in keyword_query("Why were some children waiting for early help?")
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("How did attendance at strategy meetings compare between us (March 2018) and Barnet (November 2018)?",
+     "attendance strategy meetings"),
+    ("How did management oversight in the MASH compare between our 2018 visit and Barnet's November 2018 visit?",
+     "management oversight MASH"),
+    ("Has the police protection picture changed between the 2018 visit and our 2022 self-assessment?",
+     "police protection"),
+])
+def test_the_subject_of_a_comparison_is_its_words_without_the_sides(analyzer, question, subject):
+    from index.question import subject_words
+
+    assert subject_words(question, analyzer.analyze(question)) == subject

@@ -251,3 +251,33 @@ def test_exact_search_of_a_small_filtered_set_agrees_with_chromas_filtered_searc
     chroma = retriever.vectors.query(vector, 40, _where(Filters(docs=(doc,))))
     assert [i for i, _ in exact] == [i for i, _ in chroma]
     assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(exact, chroma))
+
+
+def test_a_focused_search_prefers_the_passage_with_one_sentence_on_the_whole_subject(assistant):
+    """Every chunk of the 2018 letter scored alike: the one whose single sentence holds "management
+    oversight … in the MASH" comes first, before chunks that name only some of the words."""
+    from index.query import Hints
+
+    retriever = assistant.retriever
+    retriever.refresh()
+    ids = retriever._doc_chunks["000_039fb7067930de26.txt"]
+    scores = dict(retriever._focus([(cid, 1.0) for cid in ids], "management oversight in the MASH", Hints()))
+    chunks = assistant.docstore.chunks_by_id(ids)
+    together = next(cid for cid in ids if "Management oversight and supervision of case work in the MASH"
+                    in chunks[cid].text)
+    assert scores[together] == max(scores.values()) > 1.0
+    # A chunk that names the MASH but not its management oversight gains less.
+    partly = [cid for cid in ids if "mash" in chunks[cid].text.lower() and "oversight" not in chunks[cid].text.lower()]
+    assert partly and all(1.0 < scores[cid] < scores[together] for cid in partly)
+
+
+@pytest.mark.parametrize("question, wanted", [
+    ("How did management oversight in the MASH compare between our 2018 visit and Barnet's November 2018 visit?",
+     ["clear and embedded", "strong and consistent"]),
+    ("How did attendance at strategy meetings compare between us (March 2018) and Barnet (November 2018)?",
+     ["almost all cases", "nearly all well attended"]),
+])
+def test_a_comparisons_context_holds_each_sides_sentence_on_the_subject(assistant, question, wanted):
+    passages = assistant.retrieve(question).passages
+    for phrase in wanted:
+        assert any(phrase in norm(p.text) for p in passages), (phrase, [p.text[:80] for p in passages])
