@@ -117,7 +117,10 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
         chosen = (_parts(parts, hints, passages, embedder, idf, people) if len(parts) > 1 else []) \
             or _fact(consistent or eligible)
         if re.match(r"\s*why\b", question, re.I):
-            chosen = _with_reasons(chosen, cands)
+            chosen = _with_following(chosen, cands, _REASON)
+    # "…demonstrate promise and improvement." is not what the letter said without "However, these
+    # changes are still too recent to…": a sentence keeps the qualification that follows it.
+    chosen = _with_following(chosen, cands, _QUALIFIER)
     if premise:
         chosen = _corrections(question, hints, cands, chosen, passages) + [c for c in chosen]
     chosen = list({(c.passage, c.start): c for c in chosen}.values())
@@ -137,7 +140,8 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
             if len(text.split()) < (3 if row else 4):
                 continue
             standalone = p.text[b:b + 2] in ("\n\n", "") and (a == 0 or p.text[a - 2:a] == "\n\n")
-            if standalone and not bullet and not row and len(text.split()) <= 10 and text[-1] not in ".!?:;\"”’)":
+            if standalone and not bullet and not row and len(text.split()) <= 10 and (
+                    text[-1] not in ".!?:;\"”’)" or re.search(r"\((?:cont(?:inued|'d)?\.?)\)$", text, re.I)):
                 continue
             out.append(_Candidate(i, a, b, text, bullet=bullet))
     return out
@@ -217,17 +221,19 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
 
 
 _REASON = re.compile(r"\b(?:because|due to|consequence|as a result|caused by|owing to|reasons?|result of)\b", re.I)
+_QUALIFIER = re.compile(r"^(?:However|But|Although|Nevertheless|Nonetheless|Despite this|Even so|That said|Yet)\b")
 
 
-def _with_reasons(chosen: list[_Candidate], cands: list[_Candidate]) -> list[_Candidate]:
-    """For "why…?": a chosen finding followed by the sentence that gives its cause ("Some of the
-    delays are a consequence of…") is answered with both."""
+def _with_following(chosen: list[_Candidate], cands: list[_Candidate], pattern: re.Pattern) -> list[_Candidate]:
+    """Each chosen sentence followed by the next sentence of its passage when that one matches
+    ``pattern``: the cause of a finding, for "why…?" ("Some of the delays are a consequence of…"),
+    or the qualification of a finding ("However, these changes are still too recent…")."""
     out: list[_Candidate] = []
     for c in chosen:
         out.append(c)
         following = min((d for d in cands if d.passage == c.passage and d.start >= c.end), key=lambda d: d.start,
                         default=None)
-        if following is not None and _REASON.search(following.text) and following not in chosen + out:
+        if following is not None and pattern.search(following.text) and following not in chosen + out:
             out.append(following)
     return out
 

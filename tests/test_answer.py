@@ -433,6 +433,31 @@ def test_a_why_question_gets_the_finding_with_the_sentence_giving_its_cause(any_
     assert "daily triage meeting" in result.text and "lower level risk notifications" in result.text
 
 
+EARLY_HELP = passage(VISIT_2018, (
+    "The recent changes to early help services demonstrate promise and improvement. However, these changes are "
+    "still too recent to be able to fully evaluate impact and outcomes. Thresholds to step up to early help are "
+    "appropriate."), start=8000, section="Findings")
+
+
+def test_a_finding_keeps_the_qualification_that_follows_it(any_embedder, analyzer):
+    result = ask("What did inspectors make of our early help changes in 2018?", [EARLY_HELP], any_embedder, analyzer)
+    found = [part for _, _, part in assert_grounded(result)]
+    promise = next(i for i, part in enumerate(found) if "demonstrate promise" in part)
+    assert "too recent to be able to fully evaluate" in found[promise + 1]
+
+
+CONTINUED = passage(SELF_EVALUATION, (
+    "Care leavers have timely access to their move on accommodation due to a strong partnership with Housing.\n\n"
+    "Children in Care and Care Leavers (cont.)\n\n"
+    "Care leavers are supported to prevent evictions."), start=900, section="Children in Care and Care Leavers")
+
+
+def test_a_continued_heading_inside_a_passage_is_not_an_answer(any_embedder, analyzer):
+    result = ask("What housing help do our care leavers get?", [CONTINUED], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "move on accommodation" in result.text and "(cont.)" not in result.text
+
+
 # -- JSON ---------------------------------------------------------------------------------------
 
 PASSAGE_KEYS = {"doc", "title", "doc_type", "authority", "date", "section", "page", "start", "end", "text", "score"}
