@@ -323,12 +323,20 @@ def _corrections(question: str, hints: Hints, cands: list[_Candidate], chosen: l
     """Sentences that set a question's premise straight: the statement it misattributes (shown
     with its true source), the real dates or inspectors of the visit it names, the real figure."""
     out: list[_Candidate] = []
-    claim = next((c for c in cands if c.supported), None)
+    # The claim is the sentence that states what the question asserts: the one with most of its
+    # subject, whatever type of answer the question asks for.
+    def subject(c: _Candidate) -> float:
+        return c.lexical + c.section + c.dense
+
+    claim = max((c for c in cands if c.supported), key=subject, default=None)
     if claim is not None and not claim.consistent:
         # The claim belongs to another document: show it with its source, and beside it what the
         # documents the question meant say on the same subject, however little.
         out.append(claim)
-        own = next((c for c in cands if c.consistent and c.typed and c.lexical + c.section >= COMPARE_MIN), None)
+        # What they say is of the claim's kind: a judgement answers a judgement, a figure a figure.
+        kind = next((t for t in ("grade", "percent", "count", "date") if has_type(claim.text, t)), None)
+        own = max((c for c in cands if c.consistent and c.lexical + c.section >= COMPARE_MIN
+                   and (not kind or has_type(c.text, kind))), key=subject, default=None)
         if own is not None:
             out.append(own)
     docs = {passages[c.passage].doc for c in chosen if c.consistent} or {

@@ -433,6 +433,20 @@ def test_a_why_question_gets_the_finding_with_the_sentence_giving_its_cause(any_
     assert "daily triage meeting" in result.text and "lower level risk notifications" in result.text
 
 
+BARNET_JUDGEMENT = passage(BARNET, (
+    "This letter summarises the findings of the monitoring visit to Barnet local authority children's services "
+    "on 27 and 28 November 2018. The visit was the fifth monitoring visit since the local authority was judged "
+    "inadequate in July 2017."), start=100, section="Monitoring visit of Barnet local authority children's services")
+
+
+def test_a_claim_from_another_authority_is_shown_by_the_sentence_that_states_it(any_embedder, analyzer):
+    result = ask("Since we were judged inadequate in July 2017, how many monitoring visits have we had?",
+                 [BARNET_JUDGEMENT, PERMANENCE_2022], any_embedder, analyzer)
+    assert_grounded(result)
+    line = next(line for line in result.text.splitlines() if "judged inadequate in July 2017" in line)
+    assert line.startswith("- Monitoring visit letter, Barnet"), result.text
+
+
 EARLY_HELP = passage(VISIT_2018, (
     "The recent changes to early help services demonstrate promise and improvement. However, these changes are "
     "still too recent to be able to fully evaluate impact and outcomes. Thresholds to step up to early help are "
