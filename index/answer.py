@@ -120,7 +120,8 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
             chosen = _with_following(chosen, cands, _REASON)
     # "…demonstrate promise and improvement." is not what the letter said without "However, these
     # changes are still too recent to…": a sentence keeps the qualification that follows it.
-    chosen = _with_following(chosen, cands, _QUALIFIER)
+    # So does one that goes on about "these children" the sentence introduced.
+    chosen = _with_following(_with_following(chosen, cands, _QUALIFIER), cands, _ANAPHOR)
     if premise:
         chosen = _corrections(question, hints, cands, chosen, passages) + [c for c in chosen]
     chosen = list({(c.passage, c.start): c for c in chosen}.values())
@@ -221,13 +222,16 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
 
 
 _REASON = re.compile(r"\b(?:because|due to|consequence|as a result|caused by|owing to|reasons?|result of)\b", re.I)
+#: "Permanence planning and practice for these children are weak…": a sentence that refers back.
+_ANAPHOR = re.compile(r"^(?:[\w'’,-]+\s+){0,7}?(?:these|those)\s+\w+", re.I)
 _QUALIFIER = re.compile(r"^(?:However|But|Although|Nevertheless|Nonetheless|Despite this|Even so|That said|Yet)\b")
 
 
 def _with_following(chosen: list[_Candidate], cands: list[_Candidate], pattern: re.Pattern) -> list[_Candidate]:
     """Each chosen sentence followed by the next sentence of its passage when that one matches
     ``pattern``: the cause of a finding, for "why…?" ("Some of the delays are a consequence of…"),
-    or the qualification of a finding ("However, these changes are still too recent…")."""
+    the qualification of a finding ("However, these changes are still too recent…"), or what it
+    says of the children it introduced ("Permanence planning for these children is weak")."""
     out: list[_Candidate] = []
     for c in chosen:
         out.append(c)

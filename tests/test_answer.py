@@ -460,6 +460,19 @@ def test_a_finding_keeps_the_qualification_that_follows_it(any_embedder, analyze
     assert "too recent to be able to fully evaluate" in found[promise + 1]
 
 
+HOMES = passage(VISIT_2022, (
+    "Some young children live in residential children's homes for long periods of time. Permanence planning and "
+    "practice for these children are weak and management oversight is ineffective. Staff morale is high."),
+    start=300, section="Headline findings")
+
+
+def test_a_finding_keeps_the_sentence_that_goes_on_about_its_children(any_embedder, analyzer):
+    result = ask("What did the 2022 visit say about young children living in children's homes?", [HOMES],
+                 any_embedder, analyzer)
+    assert_grounded(result)
+    assert "long periods of time" in result.text and "management oversight is ineffective" in result.text
+
+
 CONTINUED = passage(SELF_EVALUATION, (
     "Care leavers have timely access to their move on accommodation due to a strong partnership with Housing.\n\n"
     "Children in Care and Care Leavers (cont.)\n\n"
