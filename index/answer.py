@@ -304,12 +304,22 @@ def _compare(cands: list[_Candidate], passages: list[Passage], sides: list[Hints
     evidence on its own (it still has to touch the subject): a comparison with one side missing
     would hide what the documents say about the other.
     """
+    from index.query import _name_pattern
+
     best = cands[0].score
     if sides:
         chosen: list[_Candidate] = []
+        compared = {a for side in sides for a in side.authorities}
         for side in sides:
+            def named(c: _Candidate) -> bool:
+                # A document on several of the compared authorities (a news piece on two visits)
+                # speaks for a side only in the sentences that name it.
+                meta = passages[c.passage].meta
+                return len(compared & {meta.authority, *meta.authorities}) < 2 or any(
+                    _name_pattern(a).search(c.text) for a in side.authorities)
+
             mine = [c for c in everything if c.typed and (c.lexical + c.section >= COMPARE_MIN or c.dense >= D_MIN)
-                    and side.fits(passages[c.passage].meta, passages[c.passage].text)
+                    and side.fits(passages[c.passage].meta, c.text) and named(c)
                     and not _about_another(c.text, passages[c.passage].meta, side)]
             chosen.extend(c for c in mine[:2] if c not in chosen and c.score >= 0.75 * mine[0].score)
         if chosen:

@@ -409,6 +409,21 @@ def test_a_sentence_about_another_authority_does_not_answer_for_ours(any_embedde
     assert "stable workforce" in result.text and "Waltham Forest's Mash" not in result.text
 
 
+TWO_VISITS = passage(NEWS, (
+    "The Mash work of two London boroughs has been praised by inspectors. Waltham Forest's Mash was found to "
+    "offer timely responses to referrals. Despite the praise for each Mash, inspectors were concerned about "
+    "recording. Meanwhile, Barking and Dagenham's Mash was found to benefit from a stable workforce."))
+
+
+def test_a_piece_on_both_compared_authorities_speaks_for_each_only_where_it_names_it(any_embedder):
+    analyzer = QueryAnalyzer(METAS + [NEWS], HOME)
+    result = ask("Our MASH vs Waltham Forest's in 2018 - what was each one praised for?", [TWO_VISITS],
+                 any_embedder, analyzer)
+    assert_grounded(result)
+    assert "timely responses to referrals" in result.text and "stable workforce" in result.text, result.text
+    assert "two London boroughs" not in result.text
+
+
 HUBS = passage(BARNET, (
     "Early help services were re-configured in October 2018 to co-locate and base staff in a new hub system. "
     "Staff reported that this is a positive development."), start=5000)
