@@ -69,7 +69,9 @@ _GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:(?:was|is|were|did)\s+)?(?:(?:the|
 _LIST_Q = re.compile(
     r"\b(?:what needs to improve|improve|improvements?|recommendations?|areas? (?:for|requiring)|"
     r"weakness(?:es)?|strengths?|priorit(?:y|ies)|concerns?|findings|list|actions?|worries|issues|problems|"
-    r"praised?|things)\b|"
+    r"praised?|things|activit(?:y|ies)|measures|steps|initiatives|arrangements)\b|"
+    # "What do we run / offer / provide…" asks for what is in place: usually more than one thing.
+    r"\bwhat\b.*\b(?:do|does) (?:we|they|the council)\s+(?:run|offer|provide|do|have in place)\b|"
     # "What did the visit say about…" asks for the findings on a subject, not a single fact.
     r"\bwhat (?:did|do|does)\b.*\b(?:say|said|find|found|make of|think|note|noted|report|raise|conclude|pick out)\b",
     re.I)

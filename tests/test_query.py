@@ -368,3 +368,18 @@ def test_the_subject_of_a_comparison_is_its_words_without_the_sides(analyzer, qu
     from index.question import subject_words
 
     assert subject_words(question, analyzer.analyze(question)) == subject
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What QA activity do we run specifically on the MASH?", "list"),
+    ("What support do we offer care leavers with housing?", "list"),
+    ("What needs to improve in our MASH?", "list"),
+    ("What did the 2022 visit say about young children in children's homes?", "list"),
+    ("Who led the 2022 visit?", "fact"),
+    ("When did Barnet reorganise its early help?", "fact"),
+    ("How did strategy meetings compare between us and Barnet?", "compare"),
+])
+def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind):
+    from index.question import question_kind
+
+    assert question_kind(question, analyzer.analyze(question)) == kind
