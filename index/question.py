@@ -97,8 +97,12 @@ _QUESTION_DATE = re.compile(rf"\b\d{{1,2}}(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s
 
 def question_kind(question: str, hints: Hints) -> str:
     """compare, list or fact: how many sentences an answer takes and how it is laid out."""
-    if (len(hints.authorities) > 1 or len(hints.years) > 1 or _COUNCIL_VS_INSPECTORS.search(question)
-            or (_COMPARE_Q.search(question) and (hints.authorities or hints.years or hints.home))):
+    # Two years or authorities set sides against each other, unless the question states something
+    # and asks about it ("The 2022 visit found our hubs were re-configured in October 2018 - why?"):
+    # then one of them is part of the claim.
+    several = len(hints.authorities) > 1 or len(hints.years) > 1
+    if (several and (_COMPARE_Q.search(question) or not has_premise(question))) or _COUNCIL_VS_INSPECTORS.search(question) \
+            or (_COMPARE_Q.search(question) and (hints.authorities or hints.years or hints.home)):
         return "compare"
     if _LIST_Q.search(question) and not expected_type(question):
         return "list"

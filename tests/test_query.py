@@ -378,6 +378,9 @@ def test_the_subject_of_a_comparison_is_its_words_without_the_sides(analyzer, qu
     ("Who led the 2022 visit?", "fact"),
     ("When did Barnet reorganise its early help?", "fact"),
     ("How did strategy meetings compare between us and Barnet?", "compare"),
+    ("What did inspectors say about permanence in 2018 and 2022?", "compare"),
+    # A stated claim with a date in it is not a comparison of years.
+    ("The 2022 visit found our early help hubs were re-configured in October 2018 - why?", "fact"),
 ])
 def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind):
     from index.question import question_kind
