@@ -117,7 +117,8 @@ class Assistant:
         if not sides:
             # The kind of document the question names as its source bounds the evidence (see
             # Hints.fits): passages of other kinds would only take the context's room.
-            return self.retriever.search(query, filters, hints, k=k, kinds=hints.named_kinds)
+            result = self.retriever.search(query, filters, hints, k=k, kinds=hints.named_kinds)
+            return self._with_visit_people(result, hints, filters, k)
         k = k or self.settings.k
         per_side = []
         metas = self.retriever.metas
@@ -158,7 +159,35 @@ class Assistant:
         for result in per_side:
             for name, ms in result.timings_ms.items():
                 timings[name] = timings.get(name, 0.0) + ms
-        return Retrieval(kept, timings)
+        return self._with_visit_people(Retrieval(kept, timings), hints, filters, k)
+
+    def _with_visit_people(self, result: Retrieval, hints, filters: Filters, k: int | None) -> Retrieval:
+        """The passage naming a visit's inspectors, when the question puts someone else on it.
+
+        "Brenda McLaughlin led the Barnet monitoring visit - what did she find?": the answer must say
+        who did, and the sentence that says so is seldom among the passages on the question's subject.
+        """
+        if not hints.people or hints.elsewhere:
+            return result
+        visit = replace(hints, people=())
+        described = [m for m in self.retriever.metas.values()
+                     if m.inspectors and visit.fits(m) and Filters.of(filters).admits(m)]
+        if not described or len(described) > 3 or any(set(hints.people) & set(m.inspectors) for m in described):
+            return result
+        names = list(dict.fromkeys(n for m in described for n in m.inspectors))
+        if any(n in p.text for p in result.passages for n in names):
+            return result
+        found = self.retriever.search("The inspectors were " + ", ".join(names),
+                                      replace(Filters.of(filters), docs=tuple(m.doc for m in described)), visit, k=1)
+        extra = [p for p in found.passages if any(n in p.text for n in names)][:1]
+        if not extra:
+            return result
+        k = k or self.settings.k
+        kept = [p for p in result.passages if not (p.doc == extra[0].doc and p.start < extra[0].end
+                                                   and extra[0].start < p.end)]
+        for name, ms in found.timings_ms.items():
+            result.timings_ms[name] = result.timings_ms.get(name, 0.0) + ms
+        return Retrieval(kept[:k - 1] + extra, result.timings_ms)
 
     def stream(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
                k: int | None = None) -> Iterator[str | Answer]:

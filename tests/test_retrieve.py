@@ -281,3 +281,18 @@ def test_a_comparisons_context_holds_each_sides_sentence_on_the_subject(assistan
     passages = assistant.retrieve(question).passages
     for phrase in wanted:
         assert any(phrase in norm(p.text) for p in passages), (phrase, [p.text[:80] for p in passages])
+
+
+def test_an_inspector_put_on_another_visit_is_corrected_even_when_the_subject_is_elsewhere(assistant):
+    """The sentence naming Barnet's inspectors shares no words with strategy meetings; it is fetched
+    because the question puts an inspector of another visit on Barnet's."""
+    result = assistant.ask("Brenda McLaughlin led the Barnet monitoring visit - what did she find about strategy "
+                           "meetings?")
+    assert "Louise Warren" in result.text and "Andrew Waugh" in result.text, result.text
+    assert "nearly all well attended" in result.text
+    # When the premise is right, nothing is fetched.
+    from index.retrieve import Retrieval
+
+    _, hints = assistant._understand("What did Louise Warren find about strategy meetings at Barnet?", [])
+    none = Retrieval([])
+    assert hints.people == ("Louise Warren",) and assistant._with_visit_people(none, hints, Filters(), None) is none
