@@ -37,7 +37,7 @@ _PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of
 _ADDRESSEE_Q = re.compile(r"\b(?:addressed|sent|send|written|wrote|write|go|went)\b.*\bto\b|\brecipient|"
                           r"\bwho (?:received|got)\b", re.I)
 _SCOPE_Q = re.compile(
-    r"\bwhat (?:areas?|aspects?|parts?|topics?|services?|themes?)\b.*\b(?:look(?:ing|ed)? at|focus(?:ed|ing)? on|"
+    r"\b(?:what|which) (?:areas?|aspects?|parts?|topics?|services?|themes?)\b.*\b(?:look(?:ing|ed)? at|focus(?:ed|ing)? on|"
     r"cover(?:ed|ing)?|consider(?:ed|ing)?|examin\w+|review(?:ed|ing)?)\b|"
     r"\bwhat (?:was|were|did) (?:the|our|their|that|this)\b.*\b(?:visit|inspection)s? (?:about|look(?:ing)? at|"
     r"focus(?:ed|ing)? on|cover|consider|examine)\b", re.I)
@@ -291,6 +291,8 @@ def term_match(term: str, present: set[str]) -> bool:
     that one begins with the other, six letters at least (invest/investment)."""
     if term in present or term + "s" in present or (term.endswith("s") and term[:-1] in present):
         return True  # a plural the stemmer leaves alone ("GP" / "GPs")
+    if term + "ly" in present or (term.endswith("ly") and term[:-2] in present):
+        return True  # "a month" / "monthly", "year" / "yearly"
     if term in _CLASS_OF and _CLASS_OF[term] & present:
         return True
     if not _ABBR:

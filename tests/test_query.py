@@ -307,6 +307,7 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("Who was the June 2022 Ofsted letter addressed to?", "addressee"),
     ("Who did Ofsted send the 2018 focused visit letter to?", "addressee"),
     ("What area of practice was the May 2022 focused visit looking at?", "scope"),
+    ("Which areas did the 2022 focused visit look at?", "scope"),
     ("When did Barnet reorganise its early help into hubs?", "date"),
     ("What was the overall judgement for Ealing at the April 2024 ILACS inspection?", "grade"),
     ("What's our EHA timeliness running at?", "percent"),
@@ -386,3 +387,17 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     from index.question import question_kind
 
     assert question_kind(question, analyzer.analyze(question)) == kind
+
+
+@pytest.mark.parametrize("term, words, matches", [
+    ("month", "a monthly average of 534", True),
+    ("monthly", "534 a month", True),
+    ("referral", "534 referrals", True),
+    ("month", "the months ahead", True),
+    ("mont", "a monthly average", False),
+])
+def test_a_subject_word_matches_its_adverb_and_plural(term, words, matches):
+    from index.question import term_match
+    from index.text import terms
+
+    assert term_match(terms(term)[0], set(terms(words))) is matches
