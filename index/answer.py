@@ -92,10 +92,13 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     cands.sort(key=lambda c: -c.score)
     # A "who"/"when" question about a visit the metadata identifies has no subject words left: the
     # named document's sentence of the right type is the answer. So is its list of what needs to
-    # improve, to "what did the 2022 visit say we must improve?".
-    asked = expect in ("person", "inspector", "addressee", "date", "scope", "visit") or (kind == "list" and asks_to_improve(query))
+    # improve, to "what did the 2022 visit say we must improve?", and its count of visits to "how
+    # many monitoring visits has Barnet had?".
+    asked = expect in ("person", "inspector", "addressee", "date", "scope", "visit") or (kind == "list" and asks_to_improve(query)) \
+        or (expect == "count" and bool(re.search(r"\b(?:visits|inspections)\b", query, re.I)))  # "how many visits…"
     located = bool(asked and not q_terms and (hints.years or hints.authorities or hints.doc_types))
-    eligible = [c for c in cands if c.typed and (c.supported or located)]
+    eligible = [c for c in cands if c.typed and (c.supported or located and (
+        expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I)))]
     consistent = [c for c in eligible if c.consistent]
     # "Did she inspect anywhere else?" states nothing to correct: it asks for other visits.
     premise = (has_premise(question) or bool(question_dates(question)) or bool(hints.people)) and not hints.elsewhere

@@ -52,7 +52,8 @@ _NUMBER_Q = re.compile(
     r"\b(?:how many|how much|how (?:high|big|large|busy)|what (?:percentage|proportion|share|number|figure|rate|level)|"
     r"(?:compare|comparison)\b.*\b(?:numbers?|figures?)|(?:numbers?|figures?)\b.*\bcompare|"
     r"which (?:percentage|figure)|per ?cent|how often|average|caseloads? (?:were|was|are|is)|"
-    r"what(?:'s| is| was| are| were) (?:our|the|their) [\w\s-]{0,30}(?:rate|timeliness|figure|number|total|count))\b|%",
+    r"what(?:'s| is| was| are| were) (?:our|the|their|[\w\s-]{2,30}?['’]s) [\w\s-]{0,30}(?:rate|timeliness|figure|number|"
+    r"total|count))\b|%",
     re.I)
 #: "Did she inspect anywhere else that year?": the answer is another visit, named with its dates.
 _ELSEWHERE_Q = re.compile(r"\b(?:inspect\w*|visit\w*|lead|led)\b.*\b(?:anywhere else|elsewhere|somewhere else|"
@@ -158,6 +159,11 @@ _ROLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+|\b[A-Z][a-z]+
                         r"Deputy|Chief Executive|Strategic Director|Executive Director)")
 
 
+#: "The fifth monitoring visit": an ordinal counts what came before. (Cardinal words are left out:
+#: "two London boroughs" answers no "how many" a reader would ask.)
+_COUNT_WORD = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
+
+
 def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()) -> bool:
     """Whether ``text`` holds an answer of the expected type (a figure, a name, a date, a grade).
 
@@ -168,11 +174,15 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
         return bool(DAY_DATE.search(text) and _VISIT.search(text))
     if expect == "percent":
         return bool(_PERCENT.search(text))
+    if expect in ("count", "number"):
+        # A date's day ("on 27 and 28 November 2018"), a year and COVID-19 are not figures.
+        text = re.sub(r"\b(?:19|20)\d\d(?:/\d\d)?\b|\bCOVID-19\b", "", _QUESTION_DATE.sub(" ", text), flags=re.I)
     if expect == "count":
-        # A count, not a share: "8 out of 10 children", "(6%)" and "2021/22" say how many of what.
-        return bool(_NUMBER.search(_RATIO.sub(" ", re.sub(r"\b(?:19|20)\d\d(?:/\d\d)?\b", "", text))))
+        # A count, not a share: "8 out of 10 children", "(6%)" and "2021/22" say how many of what;
+        # "the fifth monitoring visit" does.
+        return bool(_NUMBER.search(_RATIO.sub(" ", text)) or _COUNT_WORD.search(text))
     if expect == "number":
-        return bool(_NUMBER.search(re.sub(r"\b(?:19|20)\d\d(?:/\d\d)?\b", "", text)))
+        return bool(_NUMBER.search(text))
     if expect == "date":
         return bool(_DATE.search(text))
     if expect == "inspector":

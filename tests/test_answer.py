@@ -462,6 +462,12 @@ def test_a_claim_from_another_authority_is_shown_by_the_sentence_that_states_it(
     assert line.startswith("- Monitoring visit letter, Barnet"), result.text
 
 
+def test_how_many_visits_is_answered_by_the_visits_ordinal(any_embedder, analyzer):
+    result = ask("How many monitoring visits has Barnet had?", [BARNET_JUDGEMENT], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "fifth monitoring visit" in result.text and "27 and 28 November" not in result.text, result.text
+
+
 EARLY_HELP = passage(VISIT_2018, (
     "The recent changes to early help services demonstrate promise and improvement. However, these changes are "
     "still too recent to be able to fully evaluate impact and outcomes. Thresholds to step up to early help are "

@@ -311,6 +311,8 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("When did Barnet reorganise its early help into hubs?", "date"),
     ("What was the overall judgement for Ealing at the April 2024 ILACS inspection?", "grade"),
     ("What's our EHA timeliness running at?", "percent"),
+    ("What is Waltham Forest's rate of children on child protection plans?", "percent"),
+    ("What is Barnet's number of children in care?", "count"),
     ("What percentage of our care leavers are in EET?", "percent"),
     ("How many LAC do we have?", "count"),
     ("How does the CP plan number Ofsted quoted in May 2022 compare with the figures in our self-evaluation?", "count"),
@@ -326,6 +328,10 @@ def test_the_type_of_answer_a_question_expects(question, expected):
 
 @pytest.mark.parametrize("text, expected, holds", [
     ("There are 420 children on child protection plans.", "count", True),
+    ("These issues have been further exacerbated by the COVID-19 pandemic.", "count", False),
+    ("The visit was the fifth monitoring visit since the local authority was judged inadequate.", "count", True),
+    ("This letter summarises the findings of the monitoring visit to Barnet on 27 and 28 November 2018.", "count", False),
+    ("The visit took place on 4 May 2022, when 390 children were on plans.", "count", True),
     ("Around 8 out of 10 children at ICPC result in a CP plan.", "count", False),
     ("Very few children (6%) have a ceased CP plan lasting more than 2 years.", "count", False),
     ("Early Help Assessment timeliness is nearly 70% year to date.", "percent", True),
