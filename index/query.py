@@ -250,10 +250,14 @@ class QueryAnalyzer:
             doc_types=hints.doc_types or (() if hints.years or hints.authorities or elsewhere else prev_hints.doc_types),
             # What the earlier question said the answer is (the inspectors' view, a focused visit) holds
             # for "and in 2022?" too.
-            named_kinds=hints.named_kinds or (() if elsewhere else prev_hints.named_kinds),
+            # A follow-up that names a kind of its own ("in the 2022 visit") replaces it.
+            named_kinds=hints.named_kinds or (() if elsewhere or hints.doc_types else prev_hints.named_kinds),
             carried=True,
         )
-        topic = _strip_followup(previous, prev_hints, self) + " " + question
+        # "What does our self-evaluation say about them?" names its own source: the earlier question's
+        # ("What did the 2022 visit say…") no longer applies.
+        topic = _strip_followup(previous, prev_hints, self, kinds=bool(hints.doc_types or hints.named_kinds)) \
+            + " " + question
         return topic, replace(carried, topic=topic)
 
 
@@ -266,18 +270,26 @@ ELSEWHERE = re.compile(r"\b(?:anywhere else|elsewhere|somewhere else|any other (
                         r"places?)|other (?:authorities|councils|boroughs|places))\b", re.I)
 
 
+_KIND_NAMES = re.compile(r"\b(?:(?:focused|monitoring)\s+visits?|visits?|inspections?|letters?|reports?|self[- ]?"
+                         r"(?:evaluation|assessment)s?|news(?:\s+(?:article|piece|story))?|articles?|ofsted|inspectors?|"
+                         r"hmis?)\b", re.I)
+
+
 def is_followup(question: str) -> bool:
     words = re.findall(r"\w+", question)
     return bool(_FOLLOWUP.match(question)) or len(words) <= 4 or bool(ELSEWHERE.search(question)) or bool(
         re.search(r"\b(?:they|that|it|this|those|these|them|there|she|he|their|its)\b", question, re.I) and len(words) <= 12)
 
 
-def _strip_followup(previous: str, hints: Hints, analyzer: QueryAnalyzer) -> str:
-    """The previous question without the authority and year it named, so new ones can replace them."""
+def _strip_followup(previous: str, hints: Hints, analyzer: QueryAnalyzer, kinds: bool = False) -> str:
+    """The previous question without the authority and year it named, so new ones can replace them,
+    and without the kind of document it named when ``kinds`` (the follow-up names its own)."""
     text = previous
     for name, pattern in analyzer._authority_res:
         text = pattern.sub(" ", text)
     text = re.sub(r"\b(?:19|20)\d\d\b", " ", text)
+    if kinds:
+        text = _KIND_NAMES.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

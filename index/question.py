@@ -13,7 +13,7 @@ _GENERIC = set(terms(
     "inspector inspectors inspection letter report think thought note noted describe described explain "
     "give gave given show shows showed about anything something much many main key council local authority "
     "children's services happen happened get got us did do does done come look make run go going went "
-    "currently now moment latest recent recently carried carry carrying pick picked raise raised "
+    "currently now moment latest recent recently carried carry carrying pick picked raise raised place "
     "tell told make made take took doing running need needs change changes changed around time percentage proportion share number figure level "
     "specifically specific particular particularly exactly actually really anywhere else elsewhere somewhere year years "
     "what which how why when where who whom whose compare compared comparison vs versus between both each "

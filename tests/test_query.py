@@ -186,6 +186,20 @@ def test_anywhere_else_drops_the_previous_authority_and_kind_and_keeps_the_perio
     assert hints.years == (2018,) and not hints.named_kinds
 
 
+@pytest.mark.parametrize("question, previous, kind", [
+    ("What does our self-evaluation say about them?", "What did the 2022 visit say about care leavers?",
+     "self-evaluation"),
+    ("What did Ofsted say about it in the 2022 visit?", "What does our self-evaluation say about the Virtual School?",
+     "focused visit letter"),
+])
+def test_a_follow_up_naming_its_own_source_replaces_the_earlier_ones(analyzer, question, previous, kind):
+    query, hints = analyzer.with_history(question, [previous])
+    assert kind in hints.doc_types and (not hints.named_kinds or kind in hints.named_kinds), hints
+    earlier = "visit" if kind == "self-evaluation" else "self-evaluation"
+    assert earlier not in query.split("?")[0], query
+    assert ("care leavers" if kind == "self-evaluation" else "Virtual School") in query
+
+
 def test_a_new_full_question_ignores_the_history(analyzer):
     question = "What does the 2022 focused visit say about early permanence for babies in Barking and Dagenham?"
     query, hints = analyzer.with_history(question, ["What did Ofsted find about Barnet's MASH in 2018?"])

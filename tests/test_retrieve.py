@@ -296,3 +296,15 @@ def test_an_inspector_put_on_another_visit_is_corrected_even_when_the_subject_is
     _, hints = assistant._understand("What did Louise Warren find about strategy meetings at Barnet?", [])
     none = Retrieval([])
     assert hints.people == ("Louise Warren",) and assistant._with_visit_people(none, hints, Filters(), None) is none
+
+
+@pytest.mark.parametrize("question, history, wanted", [
+    ("When did it take place?", ["Who led the Barnet monitoring visit?"], "27 and 28 November 2018"),
+    ("What does our self-evaluation say about them?", ["What did the 2022 visit say about care leavers?"],
+     "move on accommodation"),
+])
+def test_a_follow_up_asks_its_own_question_about_the_earlier_subject(assistant, question, history, wanted):
+    result = assistant.ask(question, history=history)
+    assert wanted in result.text, result.text
+    if "self-evaluation" in question:
+        assert {c.passage.meta.doc_type for c in result.citations} == {"self-evaluation"}
