@@ -192,6 +192,12 @@ class QueryAnalyzer:
         self._authority_res = [(a, _name_pattern(a)) for a in self.authorities]
         self.people = sorted(people)
         self.known_people = frozenset(people)
+        # The latest year each authority's documents are dated (None: any authority's).
+        self._latest: dict[str | None, int] = {}
+        for m in metas:
+            year = int((m.date or m.visit_start or "0")[:4] or 0)
+            for key in (None, m.authority):
+                self._latest[key] = max(self._latest.get(key, 0), year)
         self._people_res = [(p, re.compile(r"\b" + re.escape(p.split()[-1]) + r"\b", re.I)) for p in self.people]
 
     def analyze(self, question: str) -> Hints:
@@ -205,6 +211,12 @@ class QueryAnalyzer:
         if home and self.home not in found:
             found.append(self.home)
         years = tuple(sorted({int(y) for y in re.findall(r"\b(20[0-4]\d|19[89]\d)\b", question)}))
+        since = _SINCE.search(question)
+        if since and years == (int(since.group(1)),):
+            # "Has it improved since the 2018 visit?" sets that year against the latest documents.
+            latest = max((self._latest.get(a, 0) for a in found), default=self._latest.get(None, 0))
+            if latest > years[0]:
+                years = (years[0], latest)
         months = tuple(sorted({_MONTHS[m.lower()] for m in re.findall(
             r"\b(" + "|".join(_MONTHS) + r")\b", question, re.I) if m.lower() != "may" or re.search(
             r"\bmay\s+20\d\d|\bin\s+may\b", question, re.I)}))
@@ -270,6 +282,8 @@ ELSEWHERE = re.compile(r"\b(?:anywhere else|elsewhere|somewhere else|any other (
                         r"places?)|other (?:authorities|councils|boroughs|places))\b", re.I)
 
 
+_SINCE = re.compile(r"\b(?:since|after)\s+(?:(?:the|our|their|its|last)\s+)?(?:[A-Za-z]+\s+){0,2}?(20[0-4]\d|19[89]\d)\b",
+                    re.I)
 _KIND_NAMES = re.compile(r"\b(?:(?:focused|monitoring)\s+visits?|visits?|inspections?|letters?|reports?|self[- ]?"
                          r"(?:evaluation|assessment)s?|news(?:\s+(?:article|piece|story))?|articles?|ofsted|inspectors?|"
                          r"hmis?)\b", re.I)

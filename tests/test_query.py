@@ -96,6 +96,14 @@ def test_finds_every_year_of_a_comparison(analyzer):
     assert set(analyzer.analyze("How did things change between 2018 and 2022?").years) == {2018, 2022}
 
 
+def test_since_a_year_sets_it_against_the_latest_documents(analyzer):
+    hints = analyzer.analyze("Has our early help assessment timeliness improved since the 2018 visit?")
+    assert hints.years == (2018, 2022)
+    assert analyzer.analyze("What has changed in Barnet since 2018?").years == (2018,)  # nothing of Barnet's is later
+    # A claim that begins with "since" keeps its own year.
+    assert analyzer.analyze("Since we were judged inadequate in July 2017, how many visits?").years == (2017,)
+
+
 def test_lower_case_month_counts(analyzer):
     hints = analyzer.analyze("what did they find in may 2022")
     assert hints.years == (2022,) and 5 in hints.months
