@@ -17,7 +17,7 @@ _GENERIC = set(terms(
     "tell told make made take took doing running need needs change changes changed around time percentage proportion share number figure level "
     "specifically specific particular particularly exactly actually really anywhere else elsewhere somewhere year years "
     "what which how why when where who whom whose compare compared comparison vs versus between both each "
-    "either differ difference picture one ones list things thing six five four three two anything "
+    "either differ difference picture one ones list things thing six five four three two anything agree disagree "
     "january february march april may june july august september october november december"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation assessment news article piece "
                         "report inspection inspections ofsted inspectors inspector hmi council authority borough")) | {"hmis"}
@@ -84,7 +84,8 @@ _PREMISE = re.compile(
     r"according to .* (?:we|our|they))\b|\s[-–—]\s", re.I)
 _COUNCIL_VS_INSPECTORS = re.compile(
     r"(?=.*\b(?:ofsted|inspectors?|letters?|visits?)\b)(?=.*\b(?:self[- ]?(?:evaluation|assessment)|our own|we say|"
-    r"own (?:view|assessment)|own improvement)\b)", re.I | re.S)
+    r"own (?:view|assessment)|own improvement|we and|and we|and us|(?:do|did|would) we (?:agree|disagree|accept)|"
+    r"we (?:agree|disagree))\b)", re.I | re.S)
 
 #: A full date or date range as letters state visits: "7 and 8 March 2018", "27 to 28 November 2018".
 DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+{_MONTH}\s+\d{{4}}\b")

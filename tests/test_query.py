@@ -408,6 +408,8 @@ def test_the_subject_of_a_comparison_is_its_words_without_the_sides(analyzer, qu
     ("When did Barnet reorganise its early help?", "fact"),
     ("How did strategy meetings compare between us and Barnet?", "compare"),
     ("What did inspectors say about permanence in 2018 and 2022?", "compare"),
+    ("Do we and Ofsted agree about permanence planning?", "compare"),
+    ("Do we agree with the inspectors on early help timeliness?", "compare"),
     # A stated claim with a date in it is not a comparison of years.
     ("The 2022 visit found our early help hubs were re-configured in October 2018 - why?", "fact"),
 ])
