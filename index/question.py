@@ -260,6 +260,8 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     out = []
     # "2021/22" is a period, like a year: the metadata or the sentence's own figures place it.
     question = re.sub(r"\b(?:19|20)\d\d\s*/\s*\d\d\b", " ", question)
+    # "Section 47" is a name, S47, not the figure 47.
+    question = re.sub(r"\bsection\s+(\d+)s?\b", r"s\1", question, flags=re.I)
     for t in dict.fromkeys(terms(question)):
         t = _SYNONYMS.get(t, t)
         if t not in dropped and len(t) > 1:
@@ -282,6 +284,7 @@ def _abbreviations() -> dict[str, list[str]]:
 
 
 _ABBR: dict[str, list[str]] = {}
+_ABBREVIATED: dict[str, set[str]] = {}  # a word of an expansion -> the abbreviations it is part of
 
 
 #: Words the documents use for what staff ask about in other words ("reorganised" / "re-configured",
@@ -308,9 +311,14 @@ def term_match(term: str, present: set[str]) -> bool:
         return True
     if not _ABBR:
         _ABBR.update(_abbreviations())
+        for abbr, words in _ABBR.items():
+            for word in words:
+                _ABBREVIATED.setdefault(word, set()).add(abbr)
     expansion = _ABBR.get(term)
     if expansion and all(t in present for t in expansion):
         return True
+    if any(a in present or a + "s" in present for a in _ABBREVIATED.get(term, ())):
+        return True  # "conference" in "ICPC", "section" in "S47s"
     if len(term) >= 6:
         return any(p.startswith(term) or (len(p) >= 6 and term.startswith(p)) for p in present)
     return False

@@ -425,9 +425,18 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("referral", "534 referrals", True),
     ("month", "the months ahead", True),
     ("mont", "a monthly average", False),
+    ("conference", "Over 40% of S47s progressed to ICPC", True),  # ICPC: initial child protection conference
+    ("protection", "children on CP plans", True),
 ])
-def test_a_subject_word_matches_its_adverb_and_plural(term, words, matches):
+def test_a_subject_word_matches_its_adverb_plural_and_abbreviations(term, words, matches):
     from index.question import term_match
     from index.text import terms
 
     assert term_match(terms(term)[0], set(terms(words))) is matches
+
+
+def test_section_47_is_a_name_not_a_figure(analyzer):
+    from index.question import content_terms
+
+    question = "What proportion of section 47s go to conference?"
+    assert content_terms(question, analyzer.analyze(question)) == ["s47", "conference"]
