@@ -468,6 +468,20 @@ def test_how_many_visits_is_answered_by_the_visits_ordinal(any_embedder, analyze
     assert "fifth monitoring visit" in result.text and "27 and 28 November" not in result.text, result.text
 
 
+def test_the_sentence_with_the_questions_rarest_subject_word_is_weighed_among_many_on_common_words(any_embedder,
+                                                                                                analyzer):
+    common = " ".join(f"Looked after children in care group {i} are visited every {i + 2} weeks ({80 + i % 9}%)."
+                      for i in range(24))
+    passages = [passage(SELF_EVALUATION, common, start=0),
+                passage(SELF_EVALUATION, "47 young people (11%) are in residential placements at September.",
+                        score=0.6, start=5000)]
+    question = "What percentage of our looked after children are in residential care?"
+    result = answer(question, analyzer.analyze(question), passages, embedder=any_embedder,
+                    idf=lambda term: 3.0 if term == "residential" else 0.5, people=analyzer.known_people)
+    assert_grounded(result)
+    assert "residential placements" in result.text, result.text
+
+
 EARLY_HELP = passage(VISIT_2018, (
     "The recent changes to early help services demonstrate promise and improvement. However, these changes are "
     "still too recent to be able to fully evaluate impact and outcomes. Thresholds to step up to early help are "
