@@ -16,7 +16,8 @@ import numpy as np
 from index.query import Hints
 from index.retrieve import _IMPROVE_SECTION
 from index.question import (DAY_DATE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise, has_type,
-                            question_dates, question_kind, question_numbers, question_parts, term_match)
+                            new_value, question_dates, question_kind, question_numbers, seen_term,
+                            term_match)
 from index.text import sentence_spans, terms
 from index.types import Answer, Citation, Passage, Sentence
 
@@ -32,6 +33,9 @@ W_LEXICAL, W_DENSE, W_PRIOR, W_SECTION, W_TYPE = 0.35, 0.35, 0.2, 0.1, 0.15
 #: (`python -m eval.ci` reports abstention precision and recall).
 L_MIN, L_LOW, D_MIN, D_HIGH = 0.5, 0.25, 0.5, 0.62
 DENSE_CANDIDATES = 20
+#: A question word that no document uses weighs this share of its idf: it cannot tell sentences
+#: apart, and is more often how the question is put ("a caveat", "rings a bell") than what it asks.
+UNSEEN_WEIGHT = 0.3
 DENSE_WORDS = 16
 #: The weaker bar for the second side of a comparison (see _compare).
 COMPARE_MIN = 0.2
@@ -51,15 +55,18 @@ class _Candidate:
     consistent: bool = True
     bullet: bool = False
     score: float = 0.0
+    bare: bool = False  # the question has no subject words of its own (they are all hints or generic)
 
     @property
     def supported(self) -> bool:
+        # Similarity alone is no support: "This letter summarises the findings of the monitoring
+        # visit to Barnet…" is close to every question about what that visit found.
         subject = self.lexical + self.section
-        return subject >= L_MIN or (subject >= L_LOW and self.dense >= D_MIN) or self.dense >= D_HIGH
+        return subject >= L_MIN or (subject >= L_LOW and self.dense >= D_MIN) or (self.bare and self.dense >= D_HIGH)
 
 
 def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, idf=None,
-           query: str | None = None, people: frozenset[str] = frozenset()) -> Answer:
+           query: str | None = None, people: frozenset[str] = frozenset(), known=None) -> Answer:
     """Compose a cited extractive answer to ``question`` from ``passages`` (best first).
 
     Args:
@@ -70,6 +77,8 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
         idf: term -> inverse document frequency, to weigh the question's words.
         query: the question resolved against the conversation ("And in 2022?" → the full question).
         people: inspectors' names the index knows, to recognise "who" answers.
+        known: term -> whether any indexed chunk holds it; a word the documents never use weighs
+            less (see UNSEEN_WEIGHT).
     """
     query = query or question
     if not passages:
@@ -80,28 +89,17 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     own = query != question and re.search(r"\b(?:who|whom|when|what|which|where|why|how)\b|^\s*(?:and\s+)?(?:did|does|do|"
                                           r"was|were|is|are|has|have)\b", question, re.I) \
         and not re.match(r"\s*(?:and\s+)?(?:what|how) about\b", question, re.I)
-    # "How high has demand been, and what is driving it?" asks two things, each with its own type.
-    parts = question_parts(question) if query == question else []
-    expect = expected_type(question if own else query) if len(parts) < 2 else None
+    # "Did she inspect anywhere else?" states nothing to correct: it asks for other visits.
+    premise = (has_premise(question) or bool(question_dates(question)) or bool(hints.people)) and not hints.elsewhere
+    expect = expected_type(question if own else query)
     cands = _candidates(passages)
     # A follow-up that names its own subject ("Did Louise Warren inspect anywhere else?") is scored on
     # its own words; one that points back ("What are managers doing about it?") on the whole topic.
     standalone = own and not re.search(r"\b(?:it|its|this|these|those|them|they|their)\b", question, re.I) \
         and bool(content_terms(question, hints) or hints.people)
-    q_terms = _score(question if standalone else query, hints, cands, passages, embedder, idf, expect, people)
-    cands.sort(key=lambda c: -c.score)
-    # A "who"/"when" question about a visit the metadata identifies has no subject words left: the
-    # named document's sentence of the right type is the answer. So is its list of what needs to
-    # improve, to "what did the 2022 visit say we must improve?", and its count of visits to "how
-    # many monitoring visits has Barnet had?".
-    asked = expect in ("person", "inspector", "addressee", "date", "scope", "visit") or (kind == "list" and asks_to_improve(query)) \
-        or (expect == "count" and bool(re.search(r"\b(?:visits|inspections)\b", query, re.I)))  # "how many visits…"
-    located = bool(asked and not q_terms and (hints.years or hints.authorities or hints.doc_types))
-    eligible = [c for c in cands if c.typed and (c.supported or located and (
-        expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I)))]
+    eligible, q_terms = _eligible(question if standalone else query, query, hints, cands, passages, expect, kind,
+                                  embedder, idf, people, known)
     consistent = [c for c in eligible if c.consistent]
-    # "Did she inspect anywhere else?" states nothing to correct: it asks for other visits.
-    premise = (has_premise(question) or bool(question_dates(question)) or bool(hints.people)) and not hints.elsewhere
     if not consistent and not (premise and eligible):
         # Nothing answers the question as asked; when it names an inspector who was not on the
         # visit it describes, the visit's real inspectors are still the answer it needs.
@@ -117,8 +115,7 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
                 and (c.supported or c.lexical + c.section >= L_LOW)]
         chosen = _list(consistent or eligible, passages, query, pool, cands)
     else:
-        chosen = (_parts(parts, hints, passages, embedder, idf, people) if len(parts) > 1 else []) \
-            or _fact(consistent or eligible)
+        chosen = _fact(consistent or eligible)
         if re.match(r"\s*why\b", question, re.I):
             chosen = _with_following(chosen, cands, _REASON)
     # "…demonstrate promise and improvement." is not what the letter said without "However, these
@@ -129,6 +126,45 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
         chosen = _corrections(question, hints, cands, chosen, passages) + [c for c in chosen]
     chosen = list({(c.passage, c.start): c for c in chosen}.values())
     return _render(question, kind, chosen, passages)
+
+
+def combine(question: str, answers: list[Answer]) -> Answer:
+    """One answer from the answers to a question's parts ("Who was it addressed to, and what was her
+    job title?"): the parts that were answered, in order, their citations numbered afresh. It
+    abstains when no part was answered."""
+    answered = [a for a in answers if not a.abstained]
+    related = list({(p.doc, p.start): p for a in answers for p in a.related}.values())
+    if not answered:
+        return Answer(question=question, text=ABSTAIN, abstained=True, related=related)
+    numbers: dict[tuple[str, int, int], int] = {}
+    citations: list[Citation] = []
+    sentences: list[Sentence] = []
+    bodies: list[str] = []
+    for a in answered:
+        renumber: dict[int, int] = {}
+        for c in a.citations:
+            key = (c.passage.doc, c.passage.start, c.passage.end)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(Citation(n=numbers[key], passage=c.passage, verified=c.verified))
+            renumber[c.n] = numbers[key]
+
+        def marks(text: str) -> str:
+            return re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", text)
+
+        # A sentence that answers two parts is shown once.
+        new = [Sentence(marks(s.text), tuple(renumber.get(n, n) for n in s.cites), s.verified)
+               for s in a.sentences if marks(s.text) not in {t.text for t in sentences}]
+        if not new:
+            continue
+        sentences.extend(new)
+        bullet = "\n" in a.text or a.text.startswith("- ")
+        bodies.append("\n".join(f"- {s.text}" for s in new) if bullet else " ".join(s.text for s in new))
+    cited = {c.passage.doc + str(c.passage.start) for c in citations}
+    lines = any("\n" in b or b.startswith("- ") for b in bodies)
+    return Answer(question=question, text=("\n" if lines else " ").join(bodies),
+                  abstained=False, citations=citations, sentences=sentences,
+                  related=[p for p in related if p.doc + str(p.start) not in cited])
 
 
 def _candidates(passages: list[Passage]) -> list[_Candidate]:
@@ -172,11 +208,13 @@ def _rows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[Passage], embedder, idf,
-           expect: str | None, people: frozenset[str] = frozenset()) -> list[str]:
+           expect: str | None, people: frozenset[str] = frozenset(), known=None) -> list[str]:
     q_terms = content_terms(question, hints)
-    weights = {t: (idf(t) if idf else 1.0) for t in q_terms}
+    weights = {t: (idf(t) if idf else 1.0) * (1.0 if known is None or seen_term(t, known) else UNSEEN_WEIGHT)
+               for t in q_terms}
     total = sum(weights.values()) or 1.0
     top = max((p.score for p in passages), default=1.0) or 1.0
+    stated = question_numbers(question)
     lead = expect == "inspector" and bool(re.search(r"\b(?:led|lead|leading|in charge)\b", question, re.I))
     sentence_terms = [set(terms(c.text)) for c in cands]
     for i, c in enumerate(cands):
@@ -188,15 +226,16 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
                                if 0 <= j < len(cands) and cands[j].passage == c.passage))
         section = set(terms(p.section))
         matched = [t for t in q_terms if term_match(t, present)]
-        if expect:
-            # A figure, name or date often sits a sentence or two from the words that say what it is.
+        if expect in _DOCUMENT_FACTS:
+            # Who inspected, when, for whom: the question's other words describe the visit ("our
+            # front door visit"), which the passage around the sentence naming them describes.
             around |= set().union(*(sentence_terms[j] for j in range(len(cands)) if cands[j].passage == c.passage))
         near = [t for t in q_terms if t not in matched and term_match(t, around)]
         c.lexical = (sum(weights[t] for t in matched) + 0.6 * sum(weights[t] for t in near)) / total if q_terms else 0.0
         c.section = sum(weights[t] for t in q_terms if t not in matched and term_match(t, section)) / total \
             if q_terms else 0.0
         c.prior = p.score / top
-        c.typed = has_type(c.text, expect, people) if expect else True
+        c.typed = (has_type(c.text, expect, people) and new_value(c.text, expect, stated)) if expect else True
         c.consistent = hints.fits(p.meta, p.text) and not _about_another(c.text, p.meta, hints)
         if hints.elsewhere and hints.people:
             # "Did she inspect anywhere else?": only the visits she was on.
@@ -220,6 +259,7 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
             cands[i].dense = float(sim)
     for c in cands:
         p = passages[c.passage]
+        c.bare = not q_terms
         c.score = (W_LEXICAL * c.lexical + W_DENSE * c.dense + W_PRIOR * c.prior + W_SECTION * c.section
                    + (W_TYPE if c.typed else -W_TYPE) * bool(expect))
         if lead and p.meta.inspectors and p.meta.inspectors[0] in c.text:
@@ -227,6 +267,9 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
     return q_terms
 
 
+#: Answers that are facts about a document (its inspectors, dates, addressee, remit, judgement),
+#: as against figures, which must sit with the words that say what they count.
+_DOCUMENT_FACTS = ("person", "inspector", "addressee", "date", "visit", "scope", "grade")
 _REASON = re.compile(r"\b(?:because|due to|consequence|as a result|caused by|owing to|reasons?|result of)\b", re.I)
 #: "Permanence planning and practice for these children are weak…": a sentence that refers back.
 _ANAPHOR = re.compile(r"^(?:[\w'’,-]+\s+){0,7}?(?:these|those)\s+\w+", re.I)
@@ -269,19 +312,22 @@ def _fact(cands: list[_Candidate]) -> list[_Candidate]:
     return chosen
 
 
-def _parts(parts: list[str], hints: Hints, passages: list[Passage], embedder, idf,
-           people: frozenset[str]) -> list[_Candidate]:
-    """The best supported sentence for each part of a question, in the parts' order; [] unless at
-    least two parts are answered."""
-    chosen: list[_Candidate] = []
-    for part in parts:
-        cands = _candidates(passages)
-        _score(part, hints, cands, passages, embedder, idf, expected_type(part), people)
-        best = next((c for c in sorted(cands, key=lambda c: -c.score) if c.typed and c.supported and c.consistent
-                     and all((c.passage, c.start) != (d.passage, d.start) for d in chosen)), None)
-        if best is not None:
-            chosen.append(best)
-    return chosen if len(chosen) > 1 else []
+def _eligible(question: str, query: str, hints: Hints, cands: list[_Candidate], passages: list[Passage],
+              expect: str | None, kind: str, embedder, idf, people: frozenset[str], known) -> tuple[list[_Candidate], list[str]]:
+    """Score ``cands`` for ``question`` (best first, in place) and return those that answer it,
+    with the question's subject terms."""
+    q_terms = _score(question, hints, cands, passages, embedder, idf, expect, people, known)
+    cands.sort(key=lambda c: -c.score)
+    # A "who"/"when" question about a visit the metadata identifies has no subject words left: the
+    # named document's sentence of the right type is the answer. So is its list of what needs to
+    # improve, to "what did the 2022 visit say we must improve?", and its count of visits to "how
+    # many monitoring visits has Barnet had?".
+    asked = expect in ("person", "inspector", "addressee", "date", "scope", "visit") or (kind == "list" and asks_to_improve(query)) \
+        or (expect == "count" and bool(re.search(r"\b(?:visits?|inspections?)\b", query, re.I)))  # "how many visits…"
+    located = bool(asked and not q_terms and (hints.years or hints.authorities or hints.doc_types))
+    eligible = [c for c in cands if c.typed and (c.supported or located and (
+        expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I)))]
+    return eligible, q_terms
 
 
 def _list(cands: list[_Candidate], passages: list[Passage], query: str, pool: list[_Candidate],

@@ -11,7 +11,7 @@ from typing import Iterator, Sequence
 
 from index.docstore import DocStore
 from index.embedder import Embedder
-from index.query import ELSEWHERE, Filters, Hints, QueryAnalyzer
+from index.query import ELSEWHERE, Filters, Hints, QueryAnalyzer, spell_out
 from index.retrieve import Retrieval, Retriever
 from index.settings import Settings
 from index.store import VectorStore
@@ -56,9 +56,27 @@ class Assistant:
     # -- questions ------------------------------------------------------------------------
     def retrieve(self, question: str, filters: Filters | dict | None = None, history: Sequence[str] = (),
                  k: int | None = None) -> Retrieval:
-        """The ranked passages for ``question`` (hybrid, filtered, merged, within the context budget)."""
+        """The ranked passages for ``question`` (hybrid, filtered, merged, within the context budget);
+        for a question asking several things, each part's passages in turn."""
+        parts = self._parts(question, history)
+        if parts:
+            earlier = _questions(history)
+            return self._interleave([self.retrieve(part, filters, [*earlier, *parts[:i]], k)
+                                     for i, part in enumerate(parts)], k or self.settings.k)
         query, hints = self._understand(question, history)
         return self._search(query, Filters.of(filters), hints, k)
+
+    def _parts(self, question: str, history: Sequence) -> list[str]:
+        """The questions a question asks when it asks several ("Who was it addressed to, and what was
+        her job title?"), each to be answered as a follow-up to the one before; [] for one question
+        or a comparison, whose sides are searched together."""
+        from index.question import question_kind, question_parts
+
+        parts = question_parts(spell_out(question))
+        if len(parts) < 2:
+            return []
+        query, hints = self._understand(question, history)
+        return [] if question_kind(query, hints) == "compare" else parts
 
     def ask(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
             k: int | None = None) -> Answer:
@@ -70,14 +88,30 @@ class Assistant:
         filters = Filters.of(filters)
         if not question:
             return Answer(question="", text="Please type a question.", abstained=True)
+        parts = [] if self.settings.llm_configured else self._parts(question, history)
+        if parts:
+            from index.answer import combine
+
+            earlier = _questions(history)
+            answers = [self.ask(part, filters, [*earlier, *parts[:i]], k) for i, part in enumerate(parts)]
+            result = combine(question, answers)
+            result.timings_ms = {"total": (time.perf_counter() - started) * 1000}
+            for a in answers:
+                for name, ms in a.timings_ms.items():
+                    if name != "total":
+                        result.timings_ms[name] = result.timings_ms.get(name, 0.0) + ms
+            result.filters = filters.to_json()
+            return result
         query, hints = self._understand(question, history)
         retrieval = self._search(query, filters, hints, k)
         t = time.perf_counter()
         if self.settings.llm_configured:
             result = self.llm.answer(question, retrieval.passages)
         else:
-            result = answer(question, hints, retrieval.passages, embedder=self.embedder,
-                            idf=self.retriever.keyword.idf, query=query, people=self.analyzer.known_people)
+            result = answer(spell_out(question), hints, retrieval.passages, embedder=self.embedder,
+                            idf=self.retriever.keyword.idf, query=query, people=self.analyzer.known_people,
+                            known=self.retriever.keyword.has)
+            result.question = question
         retrieval.timings_ms["answer"] = (time.perf_counter() - t) * 1000
         result.timings_ms = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}
         result.filters = filters.to_json()
@@ -90,7 +124,8 @@ class Assistant:
         answer named, and "else" leaves out the authorities it drew on. The earlier answer is asked
         again for this; its vectors are cached, so it is cheap.
         """
-        questions = _questions(history)
+        question = spell_out(question)
+        questions = [spell_out(q) for q in _questions(history)]
         earlier = None
         if questions and (_PERSON_PRONOUN.search(question) or ELSEWHERE.search(question)):
             earlier = self.ask(questions[-1], history=questions[:-1])
@@ -138,17 +173,22 @@ class Assistant:
             every = len(docs) == sum(1 for m in metas.values() if Filters.of(filters).admits(m))
             side_filters = Filters.of(filters) if every else replace(Filters.of(filters), docs=docs)
             per_side.append(self.retriever.search(side_query, side_filters, side, k=k, focus=True))
+        return self._with_visit_people(self._interleave(per_side, k), hints, filters, k)
+
+    def _interleave(self, results: list[Retrieval], k: int) -> Retrieval:
+        """The best passages of several searches taken rank by rank (each side's first, then each
+        one's second…), overlaps dropped, at most ``k`` within the context budget."""
+        from index.text import count_tokens
+
         merged: list = []
         for rank in range(k):
-            for result in per_side:
+            for result in results:
                 if rank < len(result.passages):
                     p = result.passages[rank]
-                    # Sides may find the same or overlapping text: keep the first, never both.
+                    # Searches may find the same or overlapping text: keep the first, never both.
                     if not any(q.doc == p.doc and q.start < p.end and p.start < q.end for q in merged):
                         merged.append(p)
         budget, used, kept = self.settings.context_tokens, 0, []
-        from index.text import count_tokens
-
         for p in merged[:k]:
             tokens = count_tokens(p.text)
             if kept and used + tokens > budget:
@@ -156,10 +196,10 @@ class Assistant:
             kept.append(p)
             used += tokens
         timings: dict[str, float] = {}
-        for result in per_side:
+        for result in results:
             for name, ms in result.timings_ms.items():
                 timings[name] = timings.get(name, 0.0) + ms
-        return self._with_visit_people(Retrieval(kept, timings), hints, filters, k)
+        return Retrieval(kept, timings)
 
     def _with_visit_people(self, result: Retrieval, hints, filters: Filters, k: int | None) -> Retrieval:
         """The passage naming a visit's inspectors, when the question puts someone else on it.

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from index.docstore import DocStore
-from index.text import terms
+from index.text import TERMS_VERSION, terms
 
 
 class KeywordIndex:
@@ -45,7 +45,7 @@ class KeywordIndex:
             return False
         try:
             saved = json.loads(info.read_text())
-            if saved.get("generation") != generation:
+            if saved.get("generation") != generation or saved.get("terms") != TERMS_VERSION:
                 return False
             ids = saved["ids"]
             if not ids:
@@ -77,7 +77,7 @@ class KeywordIndex:
         tmp.mkdir(parents=True)
         if corpus:
             bm25.save(str(tmp), show_progress=False)
-        (tmp / "info.json").write_text(json.dumps({"generation": generation, "ids": ids}))
+        (tmp / "info.json").write_text(json.dumps({"generation": generation, "terms": TERMS_VERSION, "ids": ids}))
         old = self.dir.with_name(f"bm25.old-{os.getpid()}")
         if self.dir.exists():
             self.dir.rename(old)
@@ -94,6 +94,11 @@ class KeywordIndex:
         tid = vocab.get(term)
         df = 0 if tid is None else int(self._bm25.scores["indptr"][tid + 1] - self._bm25.scores["indptr"][tid])
         return float(np.log((n - df + 0.5) / (df + 0.5) + 1.0))
+
+    def has(self, term: str) -> bool:
+        """Whether any chunk holds the (stemmed) term."""
+        vocab = getattr(self._bm25, "vocab_dict", None)
+        return bool(vocab) and term in vocab
 
     def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk row for ``query`` (0 for rows outside ``mask``)."""

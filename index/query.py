@@ -17,9 +17,11 @@ _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _KINDS = [
     (r"\bmonitoring visits?\b", ("monitoring visit letter",), True),
     (r"\bfocus(?:s)?ed visits?\b", ("focused visit letter",), True),
-    (r"\bself[- ]?evaluation|\bself[- ]?assessment|\bSEF\b|\bslide(?:s| deck)?\b|\bour own (?:view|assessment)",
+    (r"\bself[- ]?(?:evaluat\w*|evals?|assess\w*)\b|\bSEF\b|\bslide deck\b|\bthe slides\b|\bour own (?:view|assessment)",
      ("self-evaluation",), True),
-    (r"\bnews\b|\barticle\b|\bpress\b|\bCYP ?Now\b|\bjournalist|\breport(?:ed|ing) in the media", ("news article",), True),
+    # "bad news" and "good news" are not the news article.
+    (r"(?<!bad )(?<!good )\bnews\b(?!\s+(?:is|was)\b)|\barticle\b|\bpress\b|\bCYP ?Now\b|\bjournalist|\bbyline\b|"
+     r"\breport(?:ed|ing) in the media", ("news article",), True),
     (r"\bJTAI\b|\bjoint targeted", ("joint targeted area inspection",), True),
     (r"\bILACS (?:inspection|report)\b|\bfull inspection\b|\bgraded inspection\b|\binspection report\b",
      ("ILACS inspection report",), False),
@@ -48,8 +50,26 @@ ABBREVIATIONS = {
     "avs": "virtual school", "hmi": "inspector", "lbbd": "Barking and Dagenham", "sw": "social worker",
     "sws": "social workers", "ilacs": "inspection of local authority children's services",
     "jtai": "joint targeted area inspection", "ifd": "integrated front door", "sen": "special educational needs",
+    "eh": "early help", "cic": "children in care", "cwd": "children with disabilities", "lado": "designated officer",
+    "iha": "initial health assessment", "ihas": "initial health assessments", "plo": "public law outline",
+    "fgc": "family group conference", "fgcs": "family group conferences", "yos": "youth offending service",
+    "yot": "youth offending team", "camhs": "child and adolescent mental health services",
+    "dfe": "Department for Education", "csc": "children's social care", "tm": "team manager",
+    "tms": "team managers", "sgos": "special guardianship orders", "peps": "personal education plans",
+    "ehas": "early help assessments", "cpps": "child protection plans",
     "send": "special educational needs and disabilities", "nfa": "no further action", "pp": "police protection",
 }
+
+
+#: Abbreviations with an ampersand, which word-based matching cannot see: spelled out before
+#: anything else reads the question ("A&I caseloads" → "assessment and intervention caseloads").
+_AMPERSANDS = {"a&i": "assessment and intervention", "b&d": "Barking and Dagenham", "lb b&d": "Barking and Dagenham"}
+_AMPERSAND = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(_AMPERSANDS, key=len, reverse=True)) + r")\b", re.I)
+
+
+def spell_out(question: str) -> str:
+    """The question with ampersand abbreviations spelled out (A&I, B&D)."""
+    return _AMPERSAND.sub(lambda m: _AMPERSANDS[m.group(0).lower()], question)
 
 
 def expand(question: str) -> str:

@@ -15,16 +15,23 @@ _GENERIC = set(terms(
     "children's services happen happened get got us did do does done come look make run go going went "
     "currently now moment latest recent recently carried carry carrying pick picked raise raised place "
     "tell told make made take took doing running need needs change changes changed around time percentage proportion share number figure level "
-    "specifically specific particular particularly exactly actually really anywhere else elsewhere somewhere year years "
+    "specifically specific particular particularly exactly actually actual really anywhere else elsewhere somewhere year years "
     "what which how why when where who whom whose compare compared comparison vs versus between both each "
     "either differ difference picture one ones list things thing six five four three two anything agree disagree "
-    "january february march april may june july august september october november december"))
-_KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation assessment news article piece "
+    # How staff talk around a question ("Quick one:", "for the briefing pack", "rings a bell").
+    "quick someone briefing pack remember recall vaguely ring rings bell sure pull together everything summarise "
+    "summarize summary wording exact quote citation slide please ok okay just bit stuff wonder wondering confirm "
+    "true correct prepping preparing prep remind apparently basically roughly hearing heard "
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms miss dr anyone anybody"))
+_KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation eval assessment sef news article piece "
                         "report inspection inspections ofsted inspectors inspector hmi council authority borough")) | {"hmis"}
 #: Words that only say a name is wanted ("who led…", "who was it addressed to"): the expected type
 #: carries them, and no sentence need repeat them.
 _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote write recipient received receive "
-                            "go went signed sign"))
+                            "go went signed sign name names named"))
+#: Words that only ask for a date ("what were the dates of…").
+_DATE_REQUEST = set(terms("date dates dated day days month months year years time times"))
 #: Words that only ask for what needs to improve; the list under such a heading answers them.
 _IMPROVE_REQUEST = set(terms("improve improvement improvements improving must should need needs recommendation "
                              "recommendations area areas weakness weaknesses priority priorities"))
@@ -33,7 +40,8 @@ _IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|
 _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
              "judged": "judgement", "kid": "children", "kids": "children"}
 
-_PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of|named)\b", re.I)
+_PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of|named)\b|^\s*(?:please\s+)?name\b|"
+                       r"\b(?:his|her|their)\s+names?\b|\bwhat(?:'s|’s| is| was| were)\s+(?:the\s+)?names?\b", re.I)
 _ADDRESSEE_Q = re.compile(r"\b(?:addressed|sent|send|written|wrote|write|go|went)\b.*\bto\b|\brecipient|"
                           r"\bwho (?:received|got)\b", re.I)
 _SCOPE_Q = re.compile(
@@ -47,11 +55,16 @@ _SCOPE = re.compile(r"\b(?:inspectors|the visit|this visit|the inspection|this i
 _SCOPE_WORDS = set(terms("area areas aspect part topic theme service services practice look looking looked focus "
                          "focused cover covered consider considered examine examined review reviewed about"))
 _INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|on the visit)\b", re.I)
-_DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b", re.I)
+_DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b|"
+                     r"\b(?:what|which)\b[^?]{0,30}\b(?:dates?|month|year|day)\b", re.I)
 _NUMBER_Q = re.compile(
     r"\b(?:how many|how much|how (?:high|big|large|busy)|what (?:percentage|proportion|share|number|figure|rate|level)|"
     r"(?:compare|comparison)\b.*\b(?:numbers?|figures?)|(?:numbers?|figures?)\b.*\bcompare|"
-    r"which (?:percentage|figure)|per ?cent|how often|average|caseloads? (?:were|was|are|is)|"
+    r"which (?:percentage|figure|number)|per ?cent|how often|average|caseloads? (?:were|was|are|is)|"
+    # "what actually is the target percentage", "what's the actual figure"
+    r"\bwhat(?:'s|’s| is| was| are| were)?\s+(?:actually\s+)?(?:is\s+|was\s+)?(?:the\s+|our\s+|their\s+)?"
+    r"(?:(?:actual|exact|current|latest|target|real)\s+)+(?:percentage|proportion|share|number|figure|rate|level|"
+    r"total|count)|"
     r"what(?:'s| is| was| are| were) (?:our|the|their|[\w\s-]{2,30}?['’]s) [\w\s-]{0,30}(?:rate|timeliness|figure|number|"
     r"total|count))\b|%",
     re.I)
@@ -66,7 +79,9 @@ _RATIO = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+\s+(?:out of|in)\s+\d+\b|\b\d+/\d+\
 _GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:(?:was|is|were|did)\s+)?(?:(?:the|their|our|its)\s+)?(?:overall\s+)?"
                       r"(?:ofsted\s+)?(?:effectiveness\s+)?(?:grade|rating|judgement|judgment)\b|"
                       r"\bhow did (?:ofsted|inspectors|the inspection)\b.*\b(?:judge|grade)\b|"
-                      r"\b(?:grade|rating|judgement|judgment)\s+did\b|\bhow was .* (?:graded|judged)\b", re.I)
+                      r"\b(?:grade|rating|judgement|judgment)\s+did\b|\bhow was .* (?:graded|judged)\b|"
+                      r"\bwhat (?:was|were|is|are) [\w\s'’]{1,40}?\b(?:judged|graded|rated)\b(?!\s+(?:as\s+)?(?:outstanding|good|"
+                      r"inadequate|requires))", re.I)
 _LIST_Q = re.compile(
     r"\b(?:what needs to improve|improve|improvements?|recommendations?|areas? (?:for|requiring)|"
     r"weakness(?:es)?|strengths?|priorit(?:y|ies)|concerns?|findings|list|actions?|worries|issues|problems|"
@@ -79,6 +94,7 @@ _LIST_Q = re.compile(
 _COMPARE_Q = re.compile(
     r"\b(?:compare[sd]?|comparison|versus|vs\.?|difference|differ|changed?|both|between|"
     r"than|still|again|recurr\w*|repeat(?:ed)?|agree|contrast|each)\b", re.I)
+_EXPLICIT_COMPARE_Q = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|difference|differ|contrast)\b", re.I)
 _PREMISE = re.compile(
     r"^\s*(?:why|since|given that|as)\b|\b(?:told us|said that|says|say that|stated|found that|claims?|"
     r"according to .* (?:we|our|they))\b|\s[-–—]\s", re.I)
@@ -103,8 +119,10 @@ def question_kind(question: str, hints: Hints) -> str:
     # and asks about it ("The 2022 visit found our hubs were re-configured in October 2018 - why?"):
     # then one of them is part of the claim.
     several = len(hints.authorities) > 1 or len(hints.years) > 1
+    # With one side named, only a word that sets things side by side makes a comparison: "What did
+    # we say still needed sorting?" asks for findings.
     if (several and (_COMPARE_Q.search(question) or not has_premise(question))) or _COUNCIL_VS_INSPECTORS.search(question) \
-            or (_COMPARE_Q.search(question) and (hints.authorities or hints.years or hints.home)):
+            or (_EXPLICIT_COMPARE_Q.search(question) and (hints.authorities or hints.years or hints.home)):
         return "compare"
     if _LIST_Q.search(question) and not expected_type(question):
         return "list"
@@ -176,8 +194,9 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
     if expect == "percent":
         return bool(_PERCENT.search(text))
     if expect in ("count", "number"):
-        # A date's day ("on 27 and 28 November 2018"), a year and COVID-19 are not figures.
-        text = re.sub(r"\b(?:19|20)\d\d(?:/\d\d)?\b|\bCOVID-19\b", "", _QUESTION_DATE.sub(" ", text), flags=re.I)
+        # A date's day ("on 27 and 28 November 2018"), a year, COVID-19, a section of an Act
+        # ("section 47 enquiries", "S20") and an age ("aged 17-plus", "16/17 year olds") are not figures.
+        text = _NOT_FIGURE.sub(" ", _QUESTION_DATE.sub(" ", text))
     if expect == "count":
         # A count, not a share: "8 out of 10 children", "(6%)" and "2021/22" say how many of what;
         # "the fifth monitoring visit" does.
@@ -203,13 +222,54 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
     return True
 
 
-_PARTS = re.compile(r",?\s+and\s+(?=(?:what|how|why|who|when|where|which)\b)|\?\s+(?=\S)", re.I)
+_NOT_FIGURE = re.compile(r"\b(?:19|20)\d\d(?:/\d\d)?\b|\bCOVID-19\b|\bsection\s+\d+\w*|\bS\d+s?\b|"
+                         r"\baged?\s+\d+\s*(?:\+|-?\s*plus\b)?|\b\d+\s*(?:\+|-?\s*plus\b)|"
+                         r"\b\d+\s*/\s*\d+\s*years?|\b\d+[- ]years?[- ]olds?\b", re.I)
+
+
+def new_value(text: str, expect: str | None, stated: set[str]) -> bool:
+    """Whether ``text`` gives a figure of the expected kind the question has not stated itself:
+    "the 68% now" in a question is not the answer to what the figure was before."""
+    if expect not in ("count", "number", "percent") or not stated:
+        return True
+    found = set(re.findall(r"\d+(?:\.\d+)?%?", _NOT_FIGURE.sub(" ", _QUESTION_DATE.sub(" ", text))))
+    if expect == "percent":
+        found = {f for f in found if f.endswith("%")}
+    bare = {n.rstrip("%") for n in stated}
+    return any(f.rstrip("%") not in bare for f in found)
+
+
+_PARTS = re.compile(r",?\s+and\s+(?=(?:what|how|why|who|when|where|which)\b)", re.I)
+_SENTENCES = re.compile(r"(?<=[?!])\s+|(?<=\.)\s+(?=[A-Z])")
+_INTERROGATIVE = re.compile(r"^\s*(?:(?:and|so|but|also|then|ok|okay|right)[,\s]+)*(?:what|how|why|who|whom|whose|when|where|"
+                            r"which|is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|give|list|"
+                            r"tell|show|summari[sz]e|name|remind|pull|find|explain|describe|compare)\b", re.I)
 
 
 def question_parts(question: str) -> list[str]:
-    """The questions a question asks: "How high has demand been, and what is driving it?" is two."""
-    parts = [p.strip(" ,?") for p in _PARTS.split(question)]
-    return [p for p in parts if len(p.split()) >= 3]
+    """The questions a question asks: "How high has demand been, and what is driving it?" is two.
+    A sentence that asks nothing ("Demand keeps coming up.") is context for the question after it."""
+    pieces, context = [], ""
+    for sentence in (s.strip() for s in _SENTENCES.split(question.strip())):
+        if not sentence:
+            continue
+        if not (sentence.endswith("?") or _INTERROGATIVE.match(sentence)):
+            context = f"{context} {sentence}".strip()
+            continue
+        parts: list[str] = []
+        for part in (p.strip(" ,?") for p in _PARTS.split(sentence)):
+            if parts and len(parts[-1].split()) < 3:
+                parts[-1] = f"{parts[-1]} and {part}"  # "When and how did they visit?"
+            elif parts and len(part.split()) < 3:
+                parts[-1] = f"{parts[-1]} and {part}"
+            else:
+                parts.append(part)
+        parts[0] = f"{context} {parts[0]}".strip()
+        pieces.extend(parts)
+        context = ""
+    if context and pieces:
+        pieces[-1] = f"{pieces[-1]}. {context}"
+    return pieces or [question.strip()]
 
 
 def keyword_query(question: str) -> str:
@@ -242,6 +302,9 @@ def question_numbers(question: str) -> set[str]:
     return {n for n in re.findall(r"\b\d+(?:\.\d+)?%?", question) if not re.fullmatch(r"(?:19|20)\d\d", n)}
 
 
+_SET_ASIDE = re.compile(r"\b(?:apart from|other than|besides|except(?: for)?|excluding|aside from)\s+[^,;:?.]+", re.I)
+
+
 def content_terms(question: str, hints: Hints) -> list[str]:
     """The question's subject words. Generic words, and words the document metadata already
     satisfies (its authority, year, kind), are left out: a sentence need not repeat them."""
@@ -255,11 +318,15 @@ def content_terms(question: str, hints: Hints) -> list[str]:
         dropped.update(_PERSON_REQUEST)
     elif expect == "scope":
         dropped.update(_SCOPE_WORDS)
+    elif expect == "date":
+        dropped.update(_DATE_REQUEST)
     if _IMPROVE_Q.search(question):
         dropped.update(_IMPROVE_REQUEST)
     out = []
     # "2021/22" is a period, like a year: the metadata or the sentence's own figures place it.
     question = re.sub(r"\b(?:19|20)\d\d\s*/\s*\d\d\b", " ", question)
+    # "Apart from Mr Munday, was it copied to anyone else?": what is set aside is not the subject.
+    question = _SET_ASIDE.sub(" ", question)
     # "Section 47" is a name, S47, not the figure 47.
     question = re.sub(r"\bsection\s+(\d+)s?\b", r"s\1", question, flags=re.I)
     for t in dict.fromkeys(terms(question)):
@@ -322,3 +389,18 @@ def term_match(term: str, present: set[str]) -> bool:
     if len(term) >= 6:
         return any(p.startswith(term) or (len(p) >= 6 and term.startswith(p)) for p in present)
     return False
+
+
+def seen_term(term: str, known) -> bool:
+    """Whether the documents hold ``term`` in any form ``term_match`` accepts: ``known(t)`` says
+    whether an indexed chunk holds the exact term ``t``. (A prefix match is not looked for: it
+    would mean scanning the whole vocabulary.)"""
+    if known(term) or known(term + "s") or (term.endswith("s") and known(term[:-1])):
+        return True
+    if term in _CLASS_OF and any(known(t) for t in _CLASS_OF[term]):
+        return True
+    term_match(term, set())  # fills the abbreviation tables
+    expansion = _ABBR.get(term)
+    if expansion and all(known(t) for t in expansion):
+        return True
+    return any(known(a) for a in _ABBREVIATED.get(term, ()))

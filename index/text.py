@@ -87,15 +87,24 @@ while who whom why will with would you your yours yourself yourselves
 """.split())
 
 
+#: "wasn't", "we're", "I'm", "he'd": a pronoun or an auxiliary with its ending, stop words both.
+_CONTRACTION = re.compile(r"(?:n't|'re|'m|'ve|'ll|'d)$")
+
+
 def terms(text: str) -> list[str]:
     """Lower-case word terms with stop words removed and a light plural/suffix folding."""
     out = []
     for w in _WORD.findall(text.lower().replace("’", "'")):
         w = w.replace("'s", "")
-        if w in _STOPWORDS or (len(w) == 1 and not w.isdigit()):
+        if w in _STOPWORDS or (len(w) == 1 and not w.isdigit()) or _CONTRACTION.search(w):
             continue
         out.append(stem(w))
     return out
+
+
+#: Changes whenever ``terms`` would split or stem a text differently: an index of terms saved
+#: under another version is rebuilt (see index.keyword).
+TERMS_VERSION = 2
 
 
 @functools.lru_cache(maxsize=65536)
@@ -103,8 +112,8 @@ def stem(word: str) -> str:
     """A deliberately light stemmer: plurals and common verb endings, nothing that merges distinct words."""
     if word.isdigit() or len(word) <= 3:
         return word
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""), ("edly", ""), ("ed", ""),
-                         ("s", "")):
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""), ("edly", ""),
+                         ("ed", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word

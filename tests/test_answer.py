@@ -13,7 +13,7 @@ import re
 import pytest
 
 from conftest import HashEmbedder
-from index.answer import ABSTAIN, answer
+from index.answer import ABSTAIN, answer, combine
 from index.query import QueryAnalyzer
 from index.text import sentence_spans
 from index.types import Answer, DocumentMeta, Passage
@@ -360,16 +360,19 @@ def test_what_a_named_visit_said_must_improve_is_its_list_even_without_shared_wo
     assert {c.passage.doc for c in result.citations} == {VISIT_2022.doc}
 
 
-DEMAND = passage(SELF_EVALUATION, (
-    "Demand reached unprecedented levels during 2022 with the pandemic, the cost-of-living crisis and growth in "
-    "the borough driving this demand. Staff have worked hard to keep children safe. There is unprecedented "
-    "service demand, with an increase of 2,000 more referrals to social care than last year."))
-
-
-def test_a_question_asking_two_things_gets_a_sentence_for_each(any_embedder, analyzer):
-    result = ask("How high has demand been in 2022, and what is driving it?", [DEMAND], any_embedder, analyzer)
-    assert_grounded(result)
-    assert "2,000 more referrals" in result.text and "cost-of-living crisis" in result.text
+def test_the_answers_to_a_questions_parts_are_combined_with_their_citations_renumbered(analyzer):
+    first = ask("Who led the 2022 visit?", [LETTER_2022_OPENING], HashEmbedder(), analyzer)
+    second = ask("What did the 2022 visit find about management oversight of permanence?",
+                 [PERMANENCE_2022, LETTER_2022_OPENING], HashEmbedder(), analyzer)
+    assert not first.abstained and not second.abstained
+    unanswered = Answer(question="…", text=ABSTAIN, abstained=True, related=[MASH_2018])
+    both = combine("Who led it, and what did it find?", [first, unanswered, second, first])
+    assert_grounded(both)
+    assert "Brenda McLaughlin" in both.text and "Management oversight of permanence" in both.text
+    assert [c.n for c in both.citations] == list(range(1, len(both.citations) + 1))
+    assert len({(c.passage.doc, c.passage.start) for c in both.citations}) == len(both.citations)
+    assert both.text.count("Brenda McLaughlin") == 1, "a sentence answering two parts is shown once"
+    assert combine("…", [unanswered]).abstained
 
 
 CP_FIGURES = passage(SELF_EVALUATION, (

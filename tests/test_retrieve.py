@@ -8,6 +8,7 @@ The index is built once per session (``seeded_index``); tests/test_cli_ask.py re
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -308,3 +309,13 @@ def test_a_follow_up_asks_its_own_question_about_the_earlier_subject(assistant, 
     assert wanted in result.text, result.text
     if "self-evaluation" in question:
         assert {c.passage.meta.doc_type for c in result.citations} == {"self-evaluation"}
+
+
+def test_a_question_asking_two_things_is_answered_part_by_part(assistant):
+    result = assistant.ask("Who was the June 2022 letter addressed to, and who led that visit?")
+    assert not result.abstained
+    assert "Elaine Allegretti" in result.text and "Brenda McLaughlin" in result.text
+    assert all(re.search(r"\[\d+\]$", line.strip()) for line in result.text.splitlines() if line.strip())
+    assert [c.n for c in result.citations] == list(range(1, len(result.citations) + 1))
+    passages = assistant.retrieve("Who was the June 2022 letter addressed to, and who led that visit?").passages
+    assert any("Elaine Allegretti" in p.text for p in passages) and any("Brenda McLaughlin" in p.text for p in passages)
