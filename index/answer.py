@@ -9,14 +9,14 @@ answerer abstains and offers the closest passages as related reading instead of 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from index.query import Hints
 from index.retrieve import _IMPROVE_SECTION
 from index.question import (DAY_DATE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise, has_type,
-                            new_value, question_dates, question_kind, question_numbers, seen_term,
+                            BYLINE, SCOPE, new_value, question_dates, question_kind, question_numbers, seen_term,
                             term_match)
 from index.text import sentence_spans, terms
 from index.types import Answer, Citation, Passage, Sentence
@@ -56,6 +56,7 @@ class _Candidate:
     bullet: bool = False
     score: float = 0.0
     bare: bool = False  # the question has no subject words of its own (they are all hints or generic)
+    holds: dict = field(default_factory=dict)  # subject term -> its share of the question's weight, held here
 
     @property
     def supported(self) -> bool:
@@ -180,7 +181,7 @@ def _candidates(passages: list[Passage]) -> list[_Candidate]:
             if len(text.split()) < (3 if row else 4):
                 continue
             standalone = p.text[b:b + 2] in ("\n\n", "") and (a == 0 or p.text[a - 2:a] == "\n\n")
-            if standalone and not bullet and not row and len(text.split()) <= 10 and (
+            if standalone and not bullet and not row and not BYLINE.match(text) and len(text.split()) <= 10 and (
                     text[-1] not in ".!?:;\"”’)" or re.search(r"\((?:cont(?:inued|'d)?\.?)\)$", text, re.I)):
                 continue
             out.append(_Candidate(i, a, b, text, bullet=bullet))
@@ -230,8 +231,10 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
             # Who inspected, when, for whom: the question's other words describe the visit ("our
             # front door visit"), which the passage around the sentence naming them describes.
             around |= set().union(*(sentence_terms[j] for j in range(len(cands)) if cands[j].passage == c.passage))
+            around |= set(terms(f"{p.meta.title} {p.section}"))
         near = [t for t in q_terms if t not in matched and term_match(t, around)]
-        c.lexical = (sum(weights[t] for t in matched) + 0.6 * sum(weights[t] for t in near)) / total if q_terms else 0.0
+        c.holds = {t: weights[t] / total for t in matched} | {t: 0.6 * weights[t] / total for t in near}
+        c.lexical = sum(c.holds.values()) if q_terms else 0.0
         c.section = sum(weights[t] for t in q_terms if t not in matched and term_match(t, section)) / total \
             if q_terms else 0.0
         c.prior = p.score / top
@@ -262,6 +265,10 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         c.bare = not q_terms
         c.score = (W_LEXICAL * c.lexical + W_DENSE * c.dense + W_PRIOR * c.prior + W_SECTION * c.section
                    + (W_TYPE if c.typed else -W_TYPE) * bool(expect))
+        if expect != "scope" and (SCOPE.search(c.text) or SCOPE.search(p.section)):
+            # What a visit set out to look at ("Inspectors considered…", "Areas covered by the visit")
+            # shares every word of a question about what it found, and says nothing of it.
+            c.score -= W_TYPE
         if lead and p.meta.inspectors and p.meta.inspectors[0] in c.text:
             c.score += W_TYPE  # "who led…": the sentence naming the lead, whom the metadata lists first
     return q_terms
@@ -344,7 +351,34 @@ def _list(cands: list[_Candidate], passages: list[Passage], query: str, pool: li
     items = sorted((c for c in everything if c.passage == best.passage and c.bullet), key=lambda c: c.start)
     if len(items) >= 2 and ((improve and best.bullet) or best.text.rstrip().endswith(":")):
         return items[:8]
-    return [best] + [c for c in pool[:8] if c is not best and c.score >= 0.7 * best.score][:4]
+    return _covering(best, [c for c in pool if c is not best], LIST_MAX)
+
+
+#: At most this many sentences answer a question for findings (or one side of a comparison).
+LIST_MAX = 5
+#: A further sentence is worth adding when it holds this share of the question's subject that the
+#: sentences already chosen do not, or scores this close to the best.
+NEW_SUBJECT, CLOSE_SCORE = 0.15, 0.7
+
+
+def _covering(best: _Candidate, pool: list[_Candidate], most: int) -> list[_Candidate]:
+    """``best`` and then, greedily, the sentences of ``pool`` that add most of the question's subject
+    not yet covered ("strategy discussions and S47s": a sentence for each), or that score almost as
+    well as the best; the same sentence found twice is taken once."""
+    chosen, covered = [best], dict(best.holds)
+    pool = [c for c in pool if c.text != best.text]
+    while pool and len(chosen) < most:
+        def gain(c: _Candidate) -> float:
+            return sum(max(0.0, w - covered.get(t, 0.0)) for t, w in c.holds.items())
+
+        pick = max(pool, key=lambda c: (gain(c) >= NEW_SUBJECT, c.score + gain(c)))
+        if gain(pick) < NEW_SUBJECT and pick.score < CLOSE_SCORE * best.score:
+            break
+        chosen.append(pick)
+        for t, w in pick.holds.items():
+            covered[t] = max(covered.get(t, 0.0), w)
+        pool = [c for c in pool if c is not pick and c.text != pick.text]
+    return chosen
 
 
 def _compare(cands: list[_Candidate], passages: list[Passage], sides: list[Hints],

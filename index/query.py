@@ -67,9 +67,22 @@ _AMPERSANDS = {"a&i": "assessment and intervention", "b&d": "Barking and Dagenha
 _AMPERSAND = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(_AMPERSANDS, key=len, reverse=True)) + r")\b", re.I)
 
 
+#: Staff shorthand for the kinds of document, in capitals only ("the 2022 FV").
+_KIND_SHORTHAND = {"FV": "focused visit", "FVs": "focused visits", "MV": "monitoring visit", "MVs": "monitoring visits"}
+_SHORTHAND = re.compile(r"\b(?:" + "|".join(_KIND_SHORTHAND) + r")\b")
+#: Idioms for what the documents say plainly.
+_IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
+           (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number")]
+
+
 def spell_out(question: str) -> str:
-    """The question with ampersand abbreviations spelled out (A&I, B&D)."""
-    return _AMPERSAND.sub(lambda m: _AMPERSANDS[m.group(0).lower()], question)
+    """The question with ampersand abbreviations (A&I, B&D) and the shorthand for kinds of document
+    (FV, MV) spelled out, and a few idioms said plainly ("keep an eye on": monitor)."""
+    question = _AMPERSAND.sub(lambda m: _AMPERSANDS[m.group(0).lower()], question)
+    question = _SHORTHAND.sub(lambda m: _KIND_SHORTHAND[m.group(0)], question)
+    for pattern, plain in _IDIOMS:
+        question = pattern.sub(plain, question)
+    return question
 
 
 def expand(question: str) -> str:

@@ -25,7 +25,8 @@ _GENERIC = set(terms(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms miss dr anyone anybody"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation eval assessment sef news article piece "
-                        "report inspection inspections ofsted inspectors inspector hmi council authority borough")) | {"hmis"}
+                        "report reports inspection inspections ofsted inspectors inspector hmi council authority borough "
+                        "ilacs jtai published publication cyp byline")) | {"hmis"}
 #: Words that only say a name is wanted ("who led…", "who was it addressed to"): the expected type
 #: carries them, and no sentence need repeat them.
 _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote write recipient received receive "
@@ -40,7 +41,9 @@ _IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|
 _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
              "judged": "judgement", "kid": "children", "kids": "children"}
 
-_PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of|named)\b|^\s*(?:please\s+)?name\b|"
+_PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of|named)\b|"
+                       r"\bwhich (?:of (?:our|the|their) )?(?:senior )?(?:officers?|managers?|directors?|people|person|"
+                       r"staff members?|inspectors?|hmis?)\b|^\s*(?:please\s+)?name\b|"
                        r"\b(?:his|her|their)\s+names?\b|\bwhat(?:'s|’s| is| was| were)\s+(?:the\s+)?names?\b", re.I)
 _ADDRESSEE_Q = re.compile(r"\b(?:addressed|sent|send|written|wrote|write|go|went)\b.*\bto\b|\brecipient|"
                           r"\bwho (?:received|got)\b", re.I)
@@ -50,13 +53,14 @@ _SCOPE_Q = re.compile(
     r"\bwhat (?:was|were|did) (?:the|our|their|that|this)\b.*\b(?:visit|inspection)s? (?:about|look(?:ing)? at|"
     r"focus(?:ed|ing)? on|cover|consider|examine)\b", re.I)
 #: A visit's remit as letters state it: "Inspectors considered the local authority's arrangements for…".
-_SCOPE = re.compile(r"\b(?:inspectors|the visit|this visit|the inspection|this inspection)\s+(?:considered|looked at|"
+SCOPE = re.compile(r"\b(?:inspectors|the visit|this visit|the inspection|this inspection)\s+(?:considered|looked at|"
                     r"evaluated|reviewed|examined|focused on)\b|\bareas? covered by the visit\b", re.I)
 _SCOPE_WORDS = set(terms("area areas aspect part topic theme service services practice look looking looked focus "
                          "focused cover covered consider considered examine examined review reviewed about"))
 _INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|on the visit)\b", re.I)
 _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b|"
-                     r"\b(?:what|which)\b[^?]{0,30}\b(?:dates?|month|year|day)\b", re.I)
+                     r"\b(?:what|which)\b[^?]{0,30}\b(?:dates?|month|year|day)\b|^\s*(?:the\s+)?(?:exact\s+|actual\s+)?dates?\b",
+                     re.I)
 _NUMBER_Q = re.compile(
     r"\b(?:how many|how much|how (?:high|big|large|busy)|what (?:percentage|proportion|share|number|figure|rate|level)|"
     r"(?:compare|comparison)\b.*\b(?:numbers?|figures?)|(?:numbers?|figures?)\b.*\bcompare|"
@@ -178,6 +182,9 @@ _ROLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+|\b[A-Z][a-z]+
                         r"Deputy|Chief Executive|Strategic Director|Executive Director)")
 
 
+#: A news piece's byline: its author and date ("Joe Lepper Tuesday, April 3, 2018").
+BYLINE = re.compile(rf"^(?:By\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){{1,3}},?\s+(?:(?:Monday|Tuesday|Wednesday|Thursday|"
+                    rf"Friday|Saturday|Sunday),?\s+)?(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}},?)\s+\d{{4}}$")
 #: "The fifth monitoring visit": an ordinal counts what came before. (Cardinal words are left out:
 #: "two London boroughs" answers no "how many" a reader would ask.)
 _COUNT_WORD = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
@@ -210,11 +217,11 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
             r"\b[A-Z][a-z]+\s+[A-Z][a-zA-Z'’-]+,?\s+(?:HMI|SHMI|Her Majesty|His Majesty|lead inspector|team inspector|"
             r"Ofsted Inspector)", text))
     if expect == "person":
-        return any(p in text for p in people) or bool(_ROLE_NAME.search(text)) or bool(
+        return any(p in text for p in people) or bool(_ROLE_NAME.search(text)) or bool(BYLINE.match(text)) or bool(
             re.match(r"^(?:Mr|Mrs|Ms|Miss|Dr)?\.?\s*[A-Z][a-z]+\s+[A-Z][\w'’-]+\s+(?:Director|Deputy|Chief|Strategic|Executive|Head)",
                      text))
     if expect == "scope":
-        return bool(_SCOPE.search(text))
+        return bool(SCOPE.search(text))
     if expect == "addressee":
         return bool(_OFFICER.match(text))
     if expect == "grade":

@@ -58,7 +58,7 @@ def clean(raw: RawDocument) -> CleanDocument:
     else:
         blocks = _text_blocks("\n\n".join(raw.pages))
     for step in (_drop_letterhead, _drop_stray_marks, _drop_furniture, _rejoin_page_splits,
-                 _merge_runs, _drop_repeats, _drop_subscription_tail):
+                 _merge_runs, _drop_repeats, _drop_subscription_tail, _join_byline):
         blocks = step(blocks)
     return _assemble(blocks, len(raw.pages) if raw.paged else 0)
 
@@ -96,6 +96,9 @@ _DEAR = re.compile(r"^Dear\s+\S.{0,80}$")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE_LINE = re.compile(rf"^(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\s+\d{{4}}"
                         rf"|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}})$", re.I)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+"
+#: A news byline: the author's name on one line and the date on the next.
+_BYLINE_NAME = re.compile(r"^(?:By\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,3}$")
 # Lines of a letterhead or an address: Ofsted's addresses, a postcode at the end, "T 0300 ...",
 # "E: someone@...", "W www...".
 _LETTERHEAD = re.compile(
@@ -109,6 +112,21 @@ _SUBSCRIPTION = re.compile(
     r"\b(?:subscribe|subscription|subscriber|membership|member benefits|sign up|log ?in|register now|"
     r"free trial|per (?:month|year|annum)|a month|/ ?(?:month|year)|digital (?:issues?|editions?|access)|"
     r"print (?:issues?|editions?)|unlimited access|supplements|newsletter|archive of)\b|[£$€]\s?\d", re.I)
+
+
+def _join_byline(blocks: list[_Block]) -> list[_Block]:
+    """A byline near the top ("Joe Lepper" then "Tuesday, April 3, 2018") stays together as one
+    paragraph, so who wrote a piece and when reads as one line rather than two headings."""
+    for i in range(min(len(blocks), 8) - 1):
+        name, date = blocks[i], blocks[i + 1]
+        if (name.kind == date.kind == "para" and len(name.lines) == len(date.lines) == 1
+                and _BYLINE_NAME.match(name.lines[0])
+                and _DATE_LINE.match(re.sub(rf"^{_WEEKDAY}", "", date.lines[0], flags=re.I))):
+            name.lines.append(date.lines[0])
+            name.marks += [(page, 1, char) for page, _, char in date.marks]
+            blocks.pop(i + 1)
+            break
+    return blocks
 
 
 def _text_of(block: _Block) -> str:
