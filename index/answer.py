@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.query import Hints
+from index.query import Hints, asks_its_own
 from index.retrieve import _IMPROVE_SECTION
 from index.question import (DAY_DATE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise, has_type,
                             BYLINE, SCOPE, new_value, question_dates, question_kind, question_numbers, seen_term,
@@ -36,6 +36,8 @@ DENSE_CANDIDATES = 20
 #: A question word that no document uses weighs this share of its idf: it cannot tell sentences
 #: apart, and is more often how the question is put ("a caveat", "rings a bell") than what it asks.
 UNSEEN_WEIGHT = 0.3
+#: A follow-up's words carried from the earlier question weigh this share of its own.
+CARRIED_WEIGHT = 0.5
 DENSE_WORDS = 16
 #: The weaker bar for the second side of a comparison (see _compare).
 COMPARE_MIN = 0.2
@@ -87,19 +89,22 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     kind = question_kind(query, hints)
     # A follow-up with a question of its own ("What are team managers doing about it?") asks for
     # what it asks; an elliptical one ("And in 2022?") for what the earlier question asked.
-    own = query != question and re.search(r"\b(?:who|whom|when|what|which|where|why|how)\b|^\s*(?:and\s+)?(?:did|does|do|"
-                                          r"was|were|is|are|has|have)\b", question, re.I) \
-        and not re.match(r"\s*(?:and\s+)?(?:what|how) about\b", question, re.I)
+    own = query != question and asks_its_own(question)
     # "Did she inspect anywhere else?" states nothing to correct: it asks for other visits.
     premise = (has_premise(question) or bool(question_dates(question)) or bool(hints.people)) and not hints.elsewhere
     expect = expected_type(question if own else query)
+    if expect is None and hints.people and _YES_NO.match(question):
+        # "Was Louise Warren on our 2018 visit too?": the sentence naming the visit's inspectors.
+        expect = "inspector"
     cands = _candidates(passages)
     # A follow-up that names its own subject ("Did Louise Warren inspect anywhere else?") is scored on
     # its own words; one that points back ("What are managers doing about it?") on the whole topic.
     standalone = own and not re.search(r"\b(?:it|its|this|these|those|them|they|their)\b", question, re.I) \
         and bool(content_terms(question, hints) or hints.people)
+    # One that points back weighs its own words above those it carries ("…about it?").
+    own_terms = frozenset(content_terms(question, hints)) if own and not standalone else None
     eligible, q_terms = _eligible(question if standalone else query, query, hints, cands, passages, expect, kind,
-                                  embedder, idf, people, known)
+                                  embedder, idf, people, known, own_terms)
     consistent = [c for c in eligible if c.consistent]
     if not consistent and not (premise and eligible):
         # Nothing answers the question as asked; when it names an inspector who was not on the
@@ -209,10 +214,11 @@ def _rows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[Passage], embedder, idf,
-           expect: str | None, people: frozenset[str] = frozenset(), known=None) -> list[str]:
+           expect: str | None, people: frozenset[str] = frozenset(), known=None,
+           own_terms: frozenset[str] | None = None) -> list[str]:
     q_terms = content_terms(question, hints)
     weights = {t: (idf(t) if idf else 1.0) * (1.0 if known is None or seen_term(t, known) else UNSEEN_WEIGHT)
-               for t in q_terms}
+               * (CARRIED_WEIGHT if own_terms is not None and t not in own_terms else 1.0) for t in q_terms}
     total = sum(weights.values()) or 1.0
     top = max((p.score for p in passages), default=1.0) or 1.0
     stated = question_numbers(question)
@@ -277,6 +283,7 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
 #: Answers that are facts about a document (its inspectors, dates, addressee, remit, judgement),
 #: as against figures, which must sit with the words that say what they count.
 _DOCUMENT_FACTS = ("person", "inspector", "addressee", "date", "visit", "scope", "grade")
+_YES_NO = re.compile(r"^\s*(?:\w+[,\s]+){0,2}?(?:was|were|did|is|has|had)\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|consequence|as a result|caused by|owing to|reasons?|result of)\b", re.I)
 #: "Permanence planning and practice for these children are weak…": a sentence that refers back.
 _ANAPHOR = re.compile(r"^(?:[\w'’,-]+\s+){0,7}?(?:these|those)\s+\w+", re.I)
@@ -320,10 +327,11 @@ def _fact(cands: list[_Candidate]) -> list[_Candidate]:
 
 
 def _eligible(question: str, query: str, hints: Hints, cands: list[_Candidate], passages: list[Passage],
-              expect: str | None, kind: str, embedder, idf, people: frozenset[str], known) -> tuple[list[_Candidate], list[str]]:
+              expect: str | None, kind: str, embedder, idf, people: frozenset[str], known,
+              own_terms: frozenset[str] | None = None) -> tuple[list[_Candidate], list[str]]:
     """Score ``cands`` for ``question`` (best first, in place) and return those that answer it,
     with the question's subject terms."""
-    q_terms = _score(question, hints, cands, passages, embedder, idf, expect, people, known)
+    q_terms = _score(question, hints, cands, passages, embedder, idf, expect, people, known, own_terms)
     cands.sort(key=lambda c: -c.score)
     # A "who"/"when" question about a visit the metadata identifies has no subject words left: the
     # named document's sentence of the right type is the answer. So is its list of what needs to

@@ -213,6 +213,7 @@ class QueryAnalyzer:
 
     def __init__(self, metas: Iterable[DocumentMeta], home_authority: str | None = None):
         metas = list(metas)
+        self.metas = metas
         self.home = home_authority
         names: set[str] = set()
         people: set[str] = set()
@@ -286,24 +287,64 @@ class QueryAnalyzer:
         return query, hints
 
     def _carry(self, question: str, hints: Hints, previous: str, prev_hints: Hints) -> tuple[str, Hints]:
+        from index.question import EXPLICIT_COMPARE_Q, subject_words
+
         elsewhere = bool(ELSEWHERE.search(question))
+        own = asks_its_own(question)
+        # "How does that compare with Barnet's?" sets the new authority or year beside the earlier one.
+        beside = bool(EXPLICIT_COMPARE_Q.search(question))
+        # "Which of those have we put in our priorities?" asks about our own documents, whatever the
+        # earlier question's source was; "what did it say about…" still means that source.
+        own_source = own and hints.home and not _REFERS_TO_SOURCE.search(question)
         carried = replace(
             hints,
-            authorities=hints.authorities or (() if elsewhere else prev_hints.authorities),
+            authorities=_union(prev_hints.authorities, hints.authorities) if beside else
+            hints.authorities or (() if elsewhere else prev_hints.authorities),
             elsewhere=prev_hints.authorities if elsewhere and not hints.authorities else (),
-            years=hints.years or prev_hints.years,
-            doc_types=hints.doc_types or (() if hints.years or hints.authorities or elsewhere else prev_hints.doc_types),
+            years=_union(prev_hints.years, hints.years) if beside else hints.years or prev_hints.years,
+            doc_types=hints.doc_types or (() if hints.years or hints.authorities or elsewhere or own_source
+                                          else prev_hints.doc_types),
             # What the earlier question said the answer is (the inspectors' view, a focused visit) holds
             # for "and in 2022?" too.
             # A follow-up that names a kind of its own ("in the 2022 visit") replaces it.
-            named_kinds=hints.named_kinds or (() if elsewhere or hints.doc_types else prev_hints.named_kinds),
+            named_kinds=hints.named_kinds or (() if elsewhere or hints.doc_types or own_source
+                                              else prev_hints.named_kinds),
             carried=True,
         )
+        if carried.named_kinds and self.metas and not any(carried.fits(m) for m in self.metas):
+            # "And the Barnet one?" after a question on our focused visit: Barnet's letter, whatever
+            # its kind.
+            carried = replace(carried, named_kinds=(), doc_types=())
+        # A follow-up asking its own question ("and how many went to uni?") keeps the earlier subject
+        # but not the earlier question's own words ("what % … are in EET"); an elliptical one ("and
+        # in 2022?") is the earlier question, with the authority, year or kind it replaces.
         # "What does our self-evaluation say about them?" names its own source: the earlier question's
         # ("What did the 2022 visit say…") no longer applies.
-        topic = _strip_followup(previous, prev_hints, self, kinds=bool(hints.doc_types or hints.named_kinds)) \
-            + " " + question
+        if own and not beside:
+            topic = f"{question} {subject_words(previous, prev_hints)}".strip()
+        else:
+            topic = _strip_followup(previous, prev_hints, self, kinds=bool(hints.doc_types or hints.named_kinds)) \
+                + " " + question
         return topic, replace(carried, topic=topic)
+
+
+#: A follow-up that points at the earlier answer's source ("what did it say", "did they look at").
+_REFERS_TO_SOURCE = re.compile(r"\b(?:it|its|they|them|their|the letter|the visit|the report|that visit|that letter)\b",
+                               re.I)
+_OWN_QUESTION = re.compile(r"\b(?:who|whom|when|what|which|where|why|how)\b|^\s*(?:\w+[,\s]+){0,2}?(?:did|does|do|was|"
+                           r"were|is|are|has|have|had|can|could)\b", re.I)
+_ABOUT = re.compile(r"^\s*(?:ok(?:ay)?[,\s]+|right[,\s]+)?(?:and\s+)?(?:what|how) about\b|^\s*(?:and\s+)?(?:what|how)\s+of\b",
+                    re.I)
+
+
+def asks_its_own(question: str) -> bool:
+    """Whether a follow-up asks a question of its own ("and how many went to uni?") rather than the
+    earlier one again about something else ("and in 2022?", "what about Barnet?")."""
+    return bool(_OWN_QUESTION.search(question)) and not _ABOUT.match(question)
+
+
+def _union(first: tuple, second: tuple) -> tuple:
+    return tuple(dict.fromkeys((*first, *second)))
 
 
 _FOLLOWUP = re.compile(

@@ -18,12 +18,13 @@ _GENERIC = set(terms(
     "specifically specific particular particularly exactly actually actual really anywhere else elsewhere somewhere year years "
     "what which how why when where who whom whose compare compared comparison vs versus between both each "
     "either differ difference picture one ones list things thing six five four three two anything agree disagree "
+    # What a list of findings is asked for as ("the main positives about our MASH").
+    "positive positives negative negatives strength strengths highlight highlights "
     # How staff talk around a question ("Quick one:", "for the briefing pack", "rings a bell").
     "quick someone briefing pack remember recall vaguely ring rings bell sure pull together everything summarise "
     "summarize summary wording exact quote citation slide please ok okay just bit stuff wonder wondering confirm "
-    "true correct prepping preparing prep remind apparently basically roughly hearing heard "
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms miss dr anyone anybody"))
+    "true correct prepping preparing prep remind apparently basically roughly hearing heard per via "
+    "may mr mrs ms miss dr anyone anybody"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation eval assessment sef news article piece "
                         "report reports inspection inspections ofsted inspectors inspector hmi council authority borough "
                         "ilacs jtai published publication cyp byline")) | {"hmis"}
@@ -39,7 +40,9 @@ _IMPROVE_REQUEST = set(terms("improve improvement improvements improving must sh
 _IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|areas? for|weakness|must|"
                         r"should|needs? to|priorit)", re.I)
 _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
-             "judged": "judgement", "kid": "children", "kids": "children"}
+             "judged": "judgement", "kid": "children", "kids": "children", "uni": "university",
+             "jan": "january", "feb": "february", "sept": "september", "sep": "september", "oct": "october",
+             "nov": "november", "dec": "december", "aug": "august", "apr": "april"}
 
 _PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of|named)\b|"
                        r"\bwhich (?:of (?:our|the|their) )?(?:senior )?(?:officers?|managers?|directors?|people|person|"
@@ -51,7 +54,10 @@ _SCOPE_Q = re.compile(
     r"\b(?:what|which) (?:areas?|aspects?|parts?|topics?|services?|themes?)\b.*\b(?:look(?:ing|ed)? at|focus(?:ed|ing)? on|"
     r"cover(?:ed|ing)?|consider(?:ed|ing)?|examin\w+|review(?:ed|ing)?)\b|"
     r"\bwhat (?:was|were|did) (?:the|our|their|that|this)\b.*\b(?:visit|inspection)s? (?:about|look(?:ing)? at|"
-    r"focus(?:ed|ing)? on|cover|consider|examine)\b", re.I)
+    r"focus(?:ed|ing)? on|cover|consider|examine)\b|"
+    # "What was Ofsted looking at on the March 2018 visit?", "what did they look at?"
+    r"\bwhat (?:was|were|did|is) (?:ofsted|inspectors|the inspectors|they|it|she|he)\s+(?:look(?:ing)? at|"
+    r"focus(?:ed|ing)? on|cover(?:ing)?|consider(?:ing)?|examin\w+|review(?:ing)?)\b(?!\s+(?:in|about)\b)", re.I)
 #: A visit's remit as letters state it: "Inspectors considered the local authority's arrangements for…".
 SCOPE = re.compile(r"\b(?:inspectors|the visit|this visit|the inspection|this inspection)\s+(?:considered|looked at|"
                     r"evaluated|reviewed|examined|focused on)\b|\bareas? covered by the visit\b", re.I)
@@ -98,7 +104,7 @@ _LIST_Q = re.compile(
 _COMPARE_Q = re.compile(
     r"\b(?:compare[sd]?|comparison|versus|vs\.?|difference|differ|changed?|both|between|"
     r"than|still|again|recurr\w*|repeat(?:ed)?|agree|contrast|each)\b", re.I)
-_EXPLICIT_COMPARE_Q = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|difference|differ|contrast)\b", re.I)
+EXPLICIT_COMPARE_Q = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|difference|differ|contrast)\b", re.I)
 _PREMISE = re.compile(
     r"^\s*(?:why|since|given that|as)\b|\b(?:told us|said that|says|say that|stated|found that|claims?|"
     r"according to .* (?:we|our|they))\b|\s[-–—]\s", re.I)
@@ -126,7 +132,7 @@ def question_kind(question: str, hints: Hints) -> str:
     # With one side named, only a word that sets things side by side makes a comparison: "What did
     # we say still needed sorting?" asks for findings.
     if (several and (_COMPARE_Q.search(question) or not has_premise(question))) or _COUNCIL_VS_INSPECTORS.search(question) \
-            or (_EXPLICIT_COMPARE_Q.search(question) and (hints.authorities or hints.years or hints.home)):
+            or (EXPLICIT_COMPARE_Q.search(question) and (hints.authorities or hints.years or hints.home)):
         return "compare"
     if _LIST_Q.search(question) and not expected_type(question):
         return "list"
@@ -309,6 +315,10 @@ def question_numbers(question: str) -> set[str]:
     return {n for n in re.findall(r"\b\d+(?:\.\d+)?%?", question) if not re.fullmatch(r"(?:19|20)\d\d", n)}
 
 
+_MONTHS_SHORT = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+_DOCUMENT_MONTH = re.compile(rf"\b(?:{_MONTH}|{_MONTHS_SHORT})\s+(?:19|20)\d\d\b|"
+                             rf"\b(?:the|our|their|its|that|this)\s+(?:{_MONTH}|{_MONTHS_SHORT})(?=\s+(?:\w+\s+)?"
+                             rf"(?:visit|letter|inspection|report|self|article|news))", re.I)
 _SET_ASIDE = re.compile(r"\b(?:apart from|other than|besides|except(?: for)?|excluding|aside from)\s+[^,;:?.]+", re.I)
 
 
@@ -334,6 +344,9 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     question = re.sub(r"\b(?:19|20)\d\d\s*/\s*\d\d\b", " ", question)
     # "Apart from Mr Munday, was it copied to anyone else?": what is set aside is not the subject.
     question = _SET_ASIDE.sub(" ", question)
+    # A month that dates a document ("the May 2022 visit", "our March visit") names no subject; one
+    # that dates a figure ("where had it got to by Sept?") does.
+    question = _DOCUMENT_MONTH.sub(" ", question)
     # "Section 47" is a name, S47, not the figure 47.
     question = re.sub(r"\bsection\s+(\d+)s?\b", r"s\1", question, flags=re.I)
     for t in dict.fromkeys(terms(question)):
