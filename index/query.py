@@ -54,7 +54,7 @@ ABBREVIATIONS = {
     "iha": "initial health assessment", "ihas": "initial health assessments", "plo": "public law outline",
     "fgc": "family group conference", "fgcs": "family group conferences", "yos": "youth offending service",
     "yot": "youth offending team", "camhs": "child and adolescent mental health services",
-    "dfe": "Department for Education", "csc": "children's social care", "tm": "team manager",
+    "dfe": "Department for Education", "csc": "children's social care", "dcs": "director of children's services", "tm": "team manager",
     "tms": "team managers", "sgos": "special guardianship orders", "peps": "personal education plans",
     "ehas": "early help assessments", "cpps": "child protection plans",
     "send": "special educational needs and disabilities", "nfa": "no further action", "pp": "police protection",
@@ -321,7 +321,10 @@ class QueryAnalyzer:
         # "What does our self-evaluation say about them?" names its own source: the earlier question's
         # ("What did the 2022 visit say…") no longer applies.
         if own and not beside:
-            topic = f"{question} {subject_words(previous, prev_hints)}".strip()
+            # (The earlier question's kind of document stays in the words searched: "When did it take
+            # place?" after "Who led the Barnet monitoring visit?" is about the monitoring visit.)
+            earlier = _strip_followup(previous, prev_hints, self, kinds=bool(hints.doc_types or hints.named_kinds))
+            topic = f"{question} {subject_words(earlier, Hints())}".strip()
         else:
             topic = _strip_followup(previous, prev_hints, self, kinds=bool(hints.doc_types or hints.named_kinds)) \
                 + " " + question
@@ -375,6 +378,9 @@ def _strip_followup(previous: str, hints: Hints, analyzer: QueryAnalyzer, kinds:
     text = previous
     for name, pattern in analyzer._authority_res:
         text = pattern.sub(" ", text)
+    # A month dates the document with its year ("the June 2022 letter"): it goes with it.
+    text = re.sub(r"\b(?:" + "|".join(m for m in _MONTHS if m != "may") + r"|may(?=\s+(?:19|20)\d\d))\.?\s+(?=(?:19|20)\d\d\b)",
+                  " ", text, flags=re.I)
     text = re.sub(r"\b(?:19|20)\d\d\b", " ", text)
     if kinds:
         text = _KIND_NAMES.sub(" ", text)

@@ -235,7 +235,7 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
     return True
 
 
-_NOT_FIGURE = re.compile(r"\b(?:19|20)\d\d(?:/\d\d)?\b|\bCOVID-19\b|\bsection\s+\d+\w*|\bS\d+s?\b|"
+_NOT_FIGURE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}},|\b(?:19|20)\d\d(?:/\d\d)?\b|\bCOVID-19\b|\bsection\s+\d+\w*|\bS\d+s?\b|"
                          r"\baged?\s+\d+\s*(?:\+|-?\s*plus\b)?|\b\d+\s*(?:\+|-?\s*plus\b)|"
                          r"\b\d+\s*/\s*\d+\s*years?|\b\d+[- ]years?[- ]olds?\b", re.I)
 
@@ -424,3 +424,25 @@ def seen_term(term: str, known) -> bool:
     if expansion and all(known(t) for t in expansion):
         return True
     return any(known(a) for a in _ABBREVIATED.get(term, ()))
+
+
+def abbreviation_terms(term: str) -> list[str]:
+    """The terms an abbreviation stands for ("eha" → early, help, assessment); [] for other words."""
+    term_match(term, set())  # fills the abbreviation tables
+    return _ABBR.get(term, [])
+
+
+_NAME_WORD = re.compile(r"(?<![.?!:]\s)(?<!^)\b[A-Z][\w&'’-]*")
+
+
+def proper_names(question: str) -> list[str]:
+    """Capitalised words of the question that are not the first of a sentence ("Redbridge", "FGM").
+    The first words of sentences, "I" and its contractions are left out."""
+    out = []
+    for m in _NAME_WORD.finditer(question.strip()):
+        word = m.group(0)
+        before = question.strip()[:m.start()].rstrip()
+        if not before or before[-1] in ".?!:-–—" or re.fullmatch(r"I(?:['’]\w+)?", word):
+            continue
+        out.append(word)
+    return out
