@@ -441,31 +441,25 @@ def _covering(best: _Candidate, pool: list[_Candidate], most: int) -> list[_Cand
 
 def _compare(cands: list[_Candidate], passages: list[Passage], sides: list[Hints],
              everything: list[_Candidate]) -> list[_Candidate]:
-    """The best one or two sentences for each side of the comparison (or each of the best
-    documents when the sides are not named), grouped by source.
+    """The best sentences for each side of the comparison (or each of the best documents when the
+    sides are not named), grouped by source: for each side, its best sentence on the subject and
+    those that add to it (see _covering).
 
     Once one side clearly answers, the other side's best sentence is shown even when it is weaker
     evidence on its own (it still has to touch the subject): a comparison with one side missing
     would hide what the documents say about the other.
     """
-    from index.query import _name_pattern
-
     best = cands[0].score
     if sides:
         chosen: list[_Candidate] = []
         compared = {a for side in sides for a in side.authorities}
         for side in sides:
-            def named(c: _Candidate) -> bool:
-                # A document on several of the compared authorities (a news piece on two visits)
-                # speaks for a side only in the sentences that name it.
-                meta = passages[c.passage].meta
-                return len(compared & {meta.authority, *meta.authorities}) < 2 or any(
-                    _name_pattern(a).search(c.text) for a in side.authorities)
-
             mine = [c for c in everything if c.typed and (c.lexical + c.section >= COMPARE_MIN or c.dense >= D_MIN)
-                    and side.fits(passages[c.passage].meta, c.text) and named(c)
-                    and not _about_another(c.text, passages[c.passage].meta, side)]
-            chosen.extend(c for c in mine[:2] if c not in chosen and c.score >= 0.75 * mine[0].score)
+                    and (side.fits(passages[c.passage].meta, c.text) or side.fits(passages[c.passage].meta))
+                    and c not in chosen
+                    and _speaks_for(c, passages[c.passage], side, compared)]
+            if mine:
+                chosen.extend(_covering(mine[0], [c for c in mine[1:] if c.score >= 0.75 * mine[0].score], SIDE_MAX))
         if chosen:
             return chosen
     by_doc: dict[str, list[_Candidate]] = {}
@@ -474,6 +468,34 @@ def _compare(cands: list[_Candidate], passages: list[Passage], sides: list[Hints
         if c.score >= 0.5 * best and len(by_doc.get(doc, [])) < 2:
             by_doc.setdefault(doc, []).append(c)
     return [c for doc in list(by_doc)[:3] for c in by_doc[doc]]
+
+
+#: At most this many sentences answer for one side of a comparison.
+SIDE_MAX = 3
+
+
+def _speaks_for(c: _Candidate, p: Passage, side: Hints, compared: set[str]) -> bool:
+    """Whether a sentence speaks for a side of a comparison. A document on one of the compared
+    authorities speaks for it throughout; one on several (a news piece on two visits) speaks for a
+    side in the sentences that name it alone, and in those that follow such a sentence until
+    another authority is named ("However, despite the praise, inspectors said…" after a paragraph on
+    Waltham Forest)."""
+    from index.query import _name_pattern
+
+    if not side.authorities:
+        return not _about_another(c.text, p.meta, side)
+    covered = compared & {p.meta.authority, *p.meta.authorities}
+    if len(covered) < 2:
+        return not _about_another(c.text, p.meta, side)
+    named = {a for a in covered if _name_pattern(a).search(c.text)}
+    if named:
+        return named <= set(side.authorities)
+    last, at = None, -1
+    for a in covered:
+        for m in _name_pattern(a).finditer(p.text, 0, c.start):
+            if m.start() > at:
+                last, at = a, m.start()
+    return last in side.authorities
 
 
 def _corrections(question: str, hints: Hints, cands: list[_Candidate], chosen: list[_Candidate],

@@ -109,7 +109,8 @@ _PREMISE = re.compile(
     r"^\s*(?:why|since|given that|as)\b|\b(?:told us|said that|says|say that|stated|found that|claims?|"
     r"according to .* (?:we|our|they))\b|\s[-–—]\s", re.I)
 _COUNCIL_VS_INSPECTORS = re.compile(
-    r"(?=.*\b(?:ofsted|inspectors?|letters?|visits?)\b)(?=.*\b(?:self[- ]?(?:evaluation|assessment)|our own|we say|"
+    r"(?=.*\b(?:ofsted|inspectors?|letters?|visits?)\b)(?=.*\b(?:self[- ]?(?:evaluat\w*|evals?|assess\w*)|SEF|our own|"
+    r"we say|we claim|we(?:'ve| have) said|we(?:'re| are) (?:doing|saying)|what we(?:'re| are) doing|"
     r"own (?:view|assessment)|own improvement|we and|and we|and us|(?:do|did|would) we (?:agree|disagree|accept)|"
     r"we (?:agree|disagree))\b)", re.I | re.S)
 
