@@ -33,7 +33,7 @@ FUSION = "score"
 #: A focused search (a comparison's side) re-scores its leading candidates by their best sentence.
 SENTENCE_WEIGHT = 0.5
 FOCUS_CANDIDATES = 15
-_IMPROVE_SECTION = re.compile(r"improve|areas? (?:for|requiring)|recommend|priorit|next steps|what next", re.I)
+IMPROVE_SECTION = re.compile(r"improve|areas? (?:for|requiring)|recommend|priorit|next steps|what next", re.I)
 
 
 @dataclass
@@ -188,7 +188,7 @@ class Retriever:
             chunk = chunks.get(cid)
             if chunk is not None and expect and has_type(chunk.text, expect):
                 factor += TYPE_WEIGHT
-            if chunk is not None and improve and _IMPROVE_SECTION.search(chunk.section):
+            if chunk is not None and improve and IMPROVE_SECTION.search(chunk.section):
                 factor += SECTION_WEIGHT
             scores[cid] *= factor
         return sorted(scores.items(), key=lambda kv: -kv[1])
