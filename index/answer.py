@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 
 from index.compose import (ANAPHOR, QUALIFIER, REASON, compare, fact, listing, with_following)
-from index.premise import corrections
+from index.premise import corrections, states_claim
 from index.query import Hints, asks_its_own
-from index.question import asks_to_improve, compare_sides, content_terms, expected_type, has_premise, question_dates, \
-    question_kind
+from index.question import asks_to_improve, compare_sides, content_terms, expected_type, question_kind
 from index.sentences import L_LOW, L_MIN, Candidate, candidates, score, strangers
 from index.types import Answer, Citation, Passage, Sentence
 
@@ -44,7 +43,7 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     # what it asks; an elliptical one ("And in 2022?") for what the earlier question asked.
     own = query != question and asks_its_own(question)
     # "Did she inspect anywhere else?" states nothing to correct: it asks for other visits.
-    premise = (has_premise(question) or bool(question_dates(question)) or bool(hints.people)) and not hints.elsewhere
+    premise = states_claim(question, hints)
     expect = expected_type(question if own else query)
     if expect is None and hints.people and _YES_NO.match(question):
         # "Was Louise Warren on our 2018 visit too?": the sentence naming the visit's inspectors.
@@ -57,7 +56,7 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     # One that points back weighs its own words above those it carries ("…about it?").
     own_terms = frozenset(content_terms(question, hints)) if own and not standalone else None
     eligible, q_terms = _eligible(question if standalone else query, query, hints, cands, passages, expect, kind,
-                                  embedder, idf, people, known, own_terms)
+                                  embedder, idf, people, known, own_terms, premise)
     if known is not None and strangers(question, q_terms, known):
         # "What did Ofsted find at Redbridge's front door visit?", "…children at risk of FGM?": a
         # name or an acronym no document uses is what the question is about, and nothing here is.
@@ -70,7 +69,7 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     if not consistent and not (premise and claims):
         # Nothing answers the question as asked; when it names an inspector who was not on the
         # visit it describes, the visit's real inspectors are still the answer it needs.
-        fixes = corrections(question, hints, cands, [], passages) if premise and hints.people else []
+        fixes = corrections(question, hints, cands, [], passages) if premise else []
         if not fixes:
             return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
         return _render(question, "fact", fixes, passages)
@@ -157,10 +156,10 @@ _YES_NO = re.compile(r"^\s*(?:\w+[,\s]+){0,2}?(?:was|were|did|is|has|had)\b", re
 
 def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], passages: list[Passage],
               expect: str | None, kind: str, embedder, idf, people: frozenset[str], known,
-              own_terms: frozenset[str] | None = None) -> tuple[list[Candidate], list[str]]:
+              own_terms: frozenset[str] | None = None, premise: bool = False) -> tuple[list[Candidate], list[str]]:
     """Score ``cands`` for ``question`` (best first, in place) and return those that answer it,
     with the question's subject terms."""
-    q_terms = score(question, hints, cands, passages, embedder, idf, expect, people, known, own_terms)
+    q_terms = score(question, hints, cands, passages, embedder, idf, expect, people, known, own_terms, premise)
     cands.sort(key=lambda c: -c.score)
     # A "who"/"when" question about a visit the metadata identifies has no subject words left: the
     # named document's sentence of the right type is the answer. So is its list of what needs to

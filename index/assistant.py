@@ -153,7 +153,7 @@ class Assistant:
             # The kind of document the question names as its source bounds the evidence (see
             # Hints.fits): passages of other kinds would only take the context's room.
             result = self.retriever.search(query, filters, hints, k=k, kinds=hints.named_kinds)
-            return self._with_visit_people(result, hints, filters, k)
+            return self._with_visit_facts(result, query, hints, filters, k)
         k = k or self.settings.k
         per_side = []
         metas = self.retriever.metas
@@ -173,7 +173,7 @@ class Assistant:
             every = len(docs) == sum(1 for m in metas.values() if Filters.of(filters).admits(m))
             side_filters = Filters.of(filters) if every else replace(Filters.of(filters), docs=docs)
             per_side.append(self.retriever.search(side_query, side_filters, side, k=k, focus=True))
-        return self._with_visit_people(self._interleave(per_side, k), hints, filters, k)
+        return self._with_visit_facts(self._interleave(per_side, k), query, hints, filters, k)
 
     def _interleave(self, results: list[Retrieval], k: int) -> Retrieval:
         """The best passages of several searches taken rank by rank (each side's first, then each
@@ -201,33 +201,39 @@ class Assistant:
                 timings[name] = timings.get(name, 0.0) + ms
         return Retrieval(kept, timings)
 
-    def _with_visit_people(self, result: Retrieval, hints, filters: Filters, k: int | None) -> Retrieval:
-        """The passage naming a visit's inspectors, when the question puts someone else on it.
+    def _with_visit_facts(self, result: Retrieval, question: str, hints, filters: Filters, k: int | None) -> Retrieval:
+        """The opening of the letter on a visit the question states something about — who inspected,
+        when it took place, which monitoring visit it was, whom the letter went to — when it is not
+        among the passages: the sentence that confirms or corrects the claim is there, and seldom
+        among the passages on the question's subject ("Brenda McLaughlin led the Barnet monitoring
+        visit - what did she find?")."""
+        from index.premise import states_visit_fact
+        from index.question import DAY_DATE
 
-        "Brenda McLaughlin led the Barnet monitoring visit - what did she find?": the answer must say
-        who did, and the sentence that says so is seldom among the passages on the question's subject.
-        """
-        if not hints.people or hints.elsewhere:
+        if hints.elsewhere or not states_visit_fact(question, hints):
             return result
         visit = replace(hints, people=())
         described = [m for m in self.retriever.metas.values()
-                     if m.inspectors and visit.fits(m) and Filters.of(filters).admits(m)]
-        if not described or len(described) > 3 or any(set(hints.people) & set(m.inspectors) for m in described):
+                     if m.visit_start and visit.fits(m) and Filters.of(filters).admits(m)]
+        if not described or len(described) > 3:
             return result
-        names = list(dict.fromkeys(n for m in described for n in m.inspectors))
-        if any(n in p.text for p in result.passages for n in names):
-            return result
-        found = self.retriever.search("The inspectors were " + ", ".join(names),
-                                      replace(Filters.of(filters), docs=tuple(m.doc for m in described)), visit, k=1)
-        extra = [p for p in found.passages if any(n in p.text for n in names)][:1]
+        if hints.people and not states_visit_fact(question, replace(hints, people=())):
+            # Only an inspector is claimed: the visits that inspector was not on.
+            described = [m for m in described if not set(hints.people) & set(m.inspectors)]
+        extra = []
+        for meta in described:
+            opening = next((c for c in self.docstore.chunks(meta.doc)
+                            if DAY_DATE.search(c.text) and re.search(r"\b(?:visit|inspection)", c.text, re.I)), None)
+            if opening is None or any(p.doc == opening.doc and p.start < opening.end and opening.start < p.end
+                                      for p in result.passages):
+                continue
+            floor = min((p.score for p in result.passages), default=1.0)
+            extra.append(self.retriever.passage(opening, score=floor))
         if not extra:
             return result
         k = k or self.settings.k
-        kept = [p for p in result.passages if not (p.doc == extra[0].doc and p.start < extra[0].end
-                                                   and extra[0].start < p.end)]
-        for name, ms in found.timings_ms.items():
-            result.timings_ms[name] = result.timings_ms.get(name, 0.0) + ms
-        return Retrieval(kept[:k - 1] + extra, result.timings_ms)
+        kept = result.passages[:max(k - len(extra), 1)]
+        return Retrieval(kept + extra, result.timings_ms, result.dense, result.keyword)
 
     def stream(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
                k: int | None = None) -> Iterator[str | Answer]:

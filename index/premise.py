@@ -1,5 +1,10 @@
 """Premises: the sentences that set straight what a question wrongly takes for granted — a finding
-from another authority's letter, a visit's real dates or inspectors, what a stated figure counts."""
+from another authority's letter, a visit's real dates, inspectors or number, who a letter went to,
+what a stated figure counts.
+
+Each check looks at one kind of claim the question makes and, when the documents say otherwise,
+adds the sentence that says so; the answerer shows those sentences first, with their sources.
+"""
 
 from __future__ import annotations
 
@@ -7,64 +12,210 @@ import re
 
 from index.compose import COMPARE_MIN
 from index.query import Hints
-from index.question import DAY_DATE, has_type, question_dates, question_numbers
+from index.question import DAY_DATE, OFFICER, ORDINAL_VISIT, NOT_FIGURE, has_premise, has_type, question_dates, question_numbers
 from index.sentences import Candidate
 from index.types import Passage
 
+_VISIT = re.compile(r"\b(?:visit|inspection)", re.I)
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|march|mar|april|apr|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|" \
+         r"nov(?:ember)?|dec(?:ember)?)"
+_VISIT_MONTH = re.compile(rf"\b(?:visit\w*|inspect\w*|came|come|took place|happened|were in|was in|on site)\b[^.?;]{{0,30}}?"
+                          rf"\b(?P<a>{_MONTH})\b|\b(?P<b>{_MONTH})\b(?:\s+(?:19|20)\d\d)?\s+(?:\w+\s+){{0,3}}?(?:visit|inspection)",
+                          re.I)
+
+
+def states_visit_fact(question: str, hints: Hints) -> bool:
+    """Whether the question states who inspected a visit, when it took place, which visit it was, or
+    whom its letter went to — claims a letter's opening confirms or corrects."""
+    return bool(hints.people or _VISIT_MONTH.search(question) or question_dates(question)
+                or ORDINAL_VISIT.search(question)
+                or (re.search(r"\b(?:addressed|sent|written|wrote)\b", question, re.I) and _NAME.search(question)))
+
+
+def states_claim(question: str, hints: Hints) -> bool:
+    """Whether the question asserts something that may need correcting."""
+    return (has_premise(question) or states_visit_fact(question, hints)) and not hints.elsewhere
+
+
 def corrections(question: str, hints: Hints, cands: list[Candidate], chosen: list[Candidate],
-                 passages: list[Passage]) -> list[Candidate]:
-    """Sentences that set a question's premise straight: the statement it misattributes (shown
-    with its true source), the real dates or inspectors of the visit it names, the real figure."""
+                passages: list[Passage]) -> list[Candidate]:
+    """Sentences that set a question's premise straight, each at most once: the statement it
+    misattributes (shown with its true source), the real dates, number, inspectors or recipient of
+    the visit it names, the real figure."""
+    docs = {passages[c.passage].doc for c in chosen if c.consistent} or {
+        p.doc for p in passages if hints.fits(p.meta)}
     out: list[Candidate] = []
-    # The claim is the sentence that states what the question asserts: the one with most of its
-    # subject, whatever type of answer the question asks for.
+    checks = [_visit_claims, _inspectors, _people]
+    if has_premise(question):  # what the question asserts a document said
+        checks = [_misattributed, _grade, *checks, _figures]
+    for check in checks:
+        out.extend(c for c in check(question, hints, cands, passages, docs) if c not in out)
+    return out
+
+
+def _misattributed(question, hints, cands, passages, docs) -> list[Candidate]:
+    """The sentence that states what the question asserts, when another document says it ("Ofsted
+    told us our QA processes remain a strength" is said of Barnet); and beside it what the documents
+    the question meant say on the same subject, however little."""
     def subject(c: Candidate) -> float:
         return c.lexical + c.section + c.dense
 
-    claim = max((c for c in cands if c.supported), key=subject, default=None)
-    if claim is not None and not claim.consistent:
-        # The claim belongs to another document: show it with its source, and beside it what the
-        # documents the question meant say on the same subject, however little.
-        out.append(claim)
-        # What they say is of the claim's kind: a judgement answers a judgement, a figure a figure.
-        kind = next((t for t in ("grade", "percent", "count", "date") if has_type(claim.text, t)), None)
-        own = max((c for c in cands if c.consistent and c.lexical + c.section >= COMPARE_MIN
-                   and (not kind or has_type(c.text, kind))), key=subject, default=None)
-        if own is not None:
-            out.append(own)
-    docs = {passages[c.passage].doc for c in chosen if c.consistent} or {
-        p.doc for p in passages if hints.fits(p.meta)}
-    stated_dates = question_dates(question)
-    if stated_dates:
-        for c in cands:
-            p = passages[c.passage]
-            if p.doc in docs and not any(d.lower() in p.text.lower() for d in stated_dates) and DAY_DATE.search(c.text):
-                out.append(c)
-                break
-    if hints.people:
-        # The sentence naming the visit's inspectors: the most of them, the lead first.
-        def named(c: Candidate) -> tuple[int, int]:
-            inspectors = passages[c.passage].meta.inspectors
-            return (sum(n in c.text for n in inspectors), bool(inspectors) and inspectors[0] in c.text)
+    elsewhere = [c for c in cands if c.supported and not c.consistent]
+    claim = max(elsewhere, key=subject, default=None)
+    if claim is None:
+        return []
+    # The claim is stated elsewhere when no sentence of the documents named says as much of it.
+    ours = max((c.lexical + c.section for c in cands if c.consistent), default=0.0)
+    if claim.lexical + claim.section < max(ours + CLAIM_MARGIN, COMPARE_MIN):
+        return []
+    # What they say is of the claim's kind: a judgement answers a judgement, a figure a figure.
+    kind = next((t for t in ("grade", "percent", "count", "date") if has_type(claim.text, t)), None)
+    own = max((c for c in cands if c.consistent and (c.lexical + c.section >= COMPARE_MIN or kind == "grade")
+               and (not kind or has_type(c.text, kind))), key=subject, default=None)
+    return [claim] + ([own] if own is not None else [])
 
-        # The visit the question describes, whether or not the chosen sentences come from it.
-        visits = docs | {p.doc for p in passages if p.meta.inspectors and hints.fits(p.meta)}
-        wrong = [c for c in cands if passages[c.passage].doc in visits and named(c)[0]
+
+#: A claim is another document's when its sentence there holds this much more of the question's
+#: subject than any sentence of the documents the question names.
+CLAIM_MARGIN = 0.25
+
+
+def _grade(question, hints, cands, passages, docs) -> list[Candidate]:
+    """"We were rated inadequate in 2014": the sentence giving the judgement the documents record
+    for the authority the question names, when it is another."""
+    stated = {g.lower() for g in _GRADE_WORD.findall(question)}
+    if not stated or not re.search(r"\b(?:rated|judged|graded|judgement|rating|grade)\b", question, re.I):
+        return []
+    for c in sorted(cands, key=lambda c: -(c.lexical + c.section)):
+        found = {g.lower() for g in _GRADE_WORD.findall(c.text)}
+        if c.consistent and found and not found & stated and has_type(c.text, "grade"):
+            return [c]
+    return []
+
+
+_GRADE_WORD = re.compile(r"\b(?:outstanding|good|requires improvement|inadequate)\b", re.I)
+
+
+def _visit_claims(question, hints, cands, passages, docs) -> list[Candidate]:
+    """When the question says when a visit took place or which monitoring visit it was, and the
+    visit it otherwise describes differs on one of those ("the focused visit in June 2022" was on 4
+    and 5 May; "Barnet's fourth monitoring visit in November 2018" was its fifth), the sentence that
+    says so. A visit that differs on both was another visit, which the documents may not cover."""
+    days = [d.lower() for d in question_dates(question)]
+    # Only a month said of the visit counts ("the June 2022 visit", "came in June"), not any month
+    # the question names ("judged inadequate in July 2017").
+    months = {_MONTHS.index((m.group("a") or m.group("b")).lower()[:3]) + 1 for m in _VISIT_MONTH.finditer(question)}
+    ordinals = {m.group(1).lower() for m in ORDINAL_VISIT.finditer(question)}
+    if not (days or months or ordinals):
+        return []
+    visits = {p.doc: p for p in passages if p.meta.visit_start and (p.doc in docs or hints.fits(p.meta))}
+    fixes: list[list[Candidate]] = []
+    for doc, p in visits.items():
+        mine = [c for c in cands if passages[c.passage].doc == doc]
+        text = " ".join(q.text for q in passages if q.doc == doc).lower()
+        found = {m.group(1).lower() for c in mine for m in ORDINAL_VISIT.finditer(c.text)}
+        wrong_date = bool(days and not any(d in text for d in days)) or bool(months and int(p.meta.visit_start[5:7])
+                                                                               not in months)
+        wrong_ordinal = bool(ordinals and found and not found & ordinals)
+        if not (wrong_date or wrong_ordinal):
+            return []  # the visit the question describes is as it says
+        if wrong_date and wrong_ordinal:
+            continue
+        if wrong_date:
+            dated = [c for c in mine if DAY_DATE.search(c.text) and _VISIT.search(c.text)]
+            fixes.append(dated[:1])
+        elif hints.years or months:  # "the fourth monitoring visit in November 2018": known by its date too
+            fixes.append([c for c in mine if ORDINAL_VISIT.search(c.text)][:1])
+    return next((f for f in fixes if f), [])
+
+
+def _inspectors(question, hints, cands, passages, docs) -> list[Candidate]:
+    """The sentence naming a visit's inspectors, when the question puts someone else on it: the
+    visit the question describes, whether or not the chosen sentences come from it."""
+    if not hints.people:
+        return []
+
+    def named(c: Candidate) -> tuple[int, int]:
+        inspectors = passages[c.passage].meta.inspectors
+        return (sum(n in c.text for n in inspectors), bool(inspectors) and inspectors[0] in c.text)
+
+    visits = docs | {p.doc for p in passages if p.meta.inspectors and hints.fits(p.meta)}
+    out = []
+    for doc in sorted(visits):
+        wrong = [c for c in cands if passages[c.passage].doc == doc and named(c)[0]
                  and not set(hints.people) & set(passages[c.passage].meta.inspectors)]
         if wrong:
             out.append(max(wrong, key=named))
-    numbers = question_numbers(question)
-    if numbers:
-        holder = next((c for c in cands if any(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", c.text) for n in numbers)), None)
-        if holder is not None:
-            out.append(holder)
-            # The figure belongs to something else ("443" is children in care, not on CP plans): the
-            # count the question meant, as the documents give it.
-            counts = not any(n.endswith("%") for n in numbers)
-            # (The stated figure is itself one of the question's subject words, and the meant
-            # sentence cannot hold it: the weaker bar of a comparison's second side applies.)
-            meant = next((c for c in cands if c is not holder and c.consistent and c.lexical + c.section >= COMPARE_MIN
-                          and has_type(c.text, "count" if counts else "percent")), None)
-            if meant is not None:
-                out.append(meant)
     return out
+
+
+def _people(question, hints, cands, passages, docs) -> list[Candidate]:
+    """Someone the question names who is not an inspector ("Anne Bristow was our Director of
+    Children's Services"): the line that names them with their role; and when the question says a
+    letter went to them and it went to someone else, that letter's addressee."""
+    names = [n for n in _full_names(question, passages) if n not in hints.people]
+    out = []
+    for name in names:
+        holding = [c for c in cands if name in c.text]
+        if holding:
+            out.append(max(holding, key=lambda c: (bool(OFFICER.match(c.text)), c.score)))
+        addressees = [c for c in cands if passages[c.passage].doc in docs and OFFICER.match(c.text)
+                      and name not in c.text]
+        if addressees and re.search(r"\b(?:addressed|sent|written|wrote|letter)\b", question, re.I):
+            out.append(addressees[0])
+    return out
+
+
+def _full_names(question: str, passages: list[Passage]) -> list[str]:
+    """People's names as the question writes them: two or three capitalised words in a row ("Anne
+    Bristow"), not the name of an authority the documents know ("Waltham Forest")."""
+    places = {a.lower() for p in passages for a in (p.meta.authority or "", *p.meta.authorities) if a}
+    out = []
+    for m in _NAME.finditer(question):
+        name = m.group(0)
+        if name.lower() not in places and not any(name.lower() in a or a in name.lower() for a in places):
+            out.append(name)
+    return out
+
+
+_NAME = re.compile(r"(?<![\w'’])(?!(?:The|In|On|At|For|Why|When|What|Who|How|Did|Was|Is|Can|Could|Please|Since|Our|Ofsted|"
+                   r"Her|His|Majesty|CYP|Now|Is|Remind|Confirm)\b)[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}\b")
+
+
+def _figures(question, hints, cands, passages, docs) -> list[Candidate]:
+    """A figure the question states: the sentence that holds it, and when that figure counts
+    something else ("443" is children in care, not on CP plans), the count the question meant."""
+    numbers = question_numbers(question)
+    if not numbers:
+        return []
+    holder = next((c for c in cands if any(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", c.text) for n in numbers)),
+                  None)
+    if holder is None:
+        return []
+    # Where the sentence holding the figure is on the question's subject, the figure is what the
+    # question says it is: that sentence answers it, or nothing does.
+    figure_share = sum(w for t, w in holder.holds.items() if t in numbers or t.rstrip("%") in numbers)
+    if holder.lexical + holder.section - figure_share >= FIGURE_SUBJECT:
+        return []
+    counts = not any(n.endswith("%") for n in numbers)
+    # The count the question meant, as the documents give it: the sentence on most of its subject
+    # that holds a figure of the same kind. (The stated figure is itself one of the question's
+    # subject words, and the meant sentence cannot hold it: the weaker bar of a comparison's
+    # second side applies.)
+    # Of those, one whose figure is of the stated one's size ("443" meant the 402 or 390 on plans,
+    # not the 15 whose plans lasted two years) comes first.
+    stated = [float(n.rstrip("%")) for n in numbers if float(n.rstrip("%")) > 0]
+
+    def fit(c: Candidate) -> tuple[bool, float]:
+        found = [float(f) for f in re.findall(r"\d+(?:\.\d+)?", NOT_FIGURE.sub(" ", c.text)) if float(f) > 0]
+        near = any(max(f, n) / min(f, n) <= 2 for f in found for n in stated)
+        return near, c.lexical + c.section
+
+    meant = max((c for c in cands if c is not holder and c.consistent and c.lexical + c.section >= COMPARE_MIN
+                 and has_type(c.text, "count" if counts else "percent")), key=fit, default=None)
+    return [holder] + ([meant] if meant is not None else [])
+
+
+#: A sentence holding the question's figure on this much of its other subject confirms the figure.
+FIGURE_SUBJECT = 0.4

@@ -75,9 +75,19 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number")]
 
 
+#: What the answer is for, which says nothing of where it is: "so I can use it in the SEF", "for
+#: the ILACS pack", "for the director's briefing".
+_PURPOSE = re.compile(
+    r"[,;]?\s*\bso (?:that )?(?:I|we) (?:can|could|may)\b[^.?!;]*|"
+    r"\bfor (?:the|our|a|my|an)\s+(?:[\w'’-]+\s+){0,3}?(?:pack|briefing|brief|slides?|meeting|log|timeline|paper|"
+    r"presentation|committee|report to \w+|board|panel)\b", re.I)
+
+
 def spell_out(question: str) -> str:
     """The question with ampersand abbreviations (A&I, B&D) and the shorthand for kinds of document
-    (FV, MV) spelled out, and a few idioms said plainly ("keep an eye on": monitor)."""
+    (FV, MV) spelled out, a few idioms said plainly ("keep an eye on": monitor), and what the answer
+    is for left out ("…so I can use it in the SEF")."""
+    question = _PURPOSE.sub(" ", question).strip()
     question = _AMPERSAND.sub(lambda m: _AMPERSANDS[m.group(0).lower()], question)
     question = _SHORTHAND.sub(lambda m: _KIND_SHORTHAND[m.group(0)], question)
     for pattern, plain in _IDIOMS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from index.query import Hints
-from index.text import terms
+from index.text import stem, terms
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _GENERIC = set(terms(
@@ -43,6 +43,8 @@ _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "r
              "judged": "judgement", "kid": "children", "kids": "children", "uni": "university",
              "jan": "january", "feb": "february", "sept": "september", "sep": "september", "oct": "october",
              "nov": "november", "dec": "december", "aug": "august", "apr": "april"}
+# (Terms are stemmed: the words are looked up as terms() gives them.)
+_SYNONYMS = {stem(k): stem(v) for k, v in _SYNONYMS.items()}
 
 _PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of|named)\b|"
                        r"\bwhich (?:of (?:our|the|their) )?(?:senior )?(?:officers?|managers?|directors?|people|person|"
@@ -107,7 +109,15 @@ _COMPARE_Q = re.compile(
 EXPLICIT_COMPARE_Q = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|difference|differ|contrast)\b", re.I)
 _PREMISE = re.compile(
     r"^\s*(?:why|since|given that|as)\b|\b(?:told us|said that|says|say that|stated|found that|claims?|"
-    r"according to .* (?:we|our|they))\b|\s[-–—]\s", re.I)
+    r"according to .* (?:we|our|they))\b|\s[-–—]\s|"
+    # "Is it true our visit took place in April?", "Can you confirm…", "…didn't she?"
+    r"\bis it (?:true|right|correct|the case)\b|\b(?:can|could) you confirm\b|\bplease confirm\b|\bconfirm that\b|"
+    r"\b(?:didn't|did not|wasn't|isn't|weren't|hasn't|haven't) (?:it|she|he|they|we|that|there)\?|"
+    r"\bI (?:remember|recall|think|thought|believe|understand|heard|was told)\b|"
+    # "In the 2018 letter Ofsted praised our BRAG system…": a statement of what a document said.
+    r"\b(?:ofsted|inspectors?|they|the (?:letter|visit|report|article|piece|self[- ]evaluation)|it|our (?:sef|self[- ]"
+    r"evaluation))\s+(?:\w+\s+)?(?:praised|criticised|criticized|singled|flagged|highlighted|picked up|noted|"
+    r"recommended|rated|judged|told|quoted|mentioned|gave|described|called)\b", re.I)
 _COUNCIL_VS_INSPECTORS = re.compile(
     r"(?=.*\b(?:ofsted|inspectors?|letters?|visits?)\b)(?=.*\b(?:self[- ]?(?:evaluat\w*|evals?|assess\w*)|SEF|our own|"
     r"we say|we claim|we(?:'ve| have) said|we(?:'re| are) (?:doing|saying)|what we(?:'re| are) doing|"
@@ -182,7 +192,7 @@ def expected_type(question: str) -> str | None:
     return None
 
 
-_OFFICER = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+)+,?\s+(?:Director|Deputy|"
+OFFICER = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+)+,?\s+(?:Director|Deputy|"
                       r"Chief Executive|Strategic Director|Executive Director|Corporate Director|Interim|Acting|Head of)")
 _ROLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+[A-Z][a-zA-Z'’-]+,?\s+"
                         r"(?:HMI|SHMI|Her Majesty|His Majesty|lead inspector|team inspector|Ofsted Inspector|Director|"
@@ -195,6 +205,9 @@ BYLINE = re.compile(rf"^(?:By\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){{1,3}}
 #: "The fifth monitoring visit": an ordinal counts what came before. (Cardinal words are left out:
 #: "two London boroughs" answers no "how many" a reader would ask.)
 _COUNT_WORD = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
+#: An ordinal that says which visit a document is ("the fifth monitoring visit").
+ORDINAL_VISIT = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:\w+\s+)?"
+                           r"(?:visit|inspection)", re.I)
 
 
 def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()) -> bool:
@@ -210,7 +223,7 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
     if expect in ("count", "number"):
         # A date's day ("on 27 and 28 November 2018"), a year, COVID-19, a section of an Act
         # ("section 47 enquiries", "S20") and an age ("aged 17-plus", "16/17 year olds") are not figures.
-        text = _NOT_FIGURE.sub(" ", _QUESTION_DATE.sub(" ", text))
+        text = NOT_FIGURE.sub(" ", _QUESTION_DATE.sub(" ", text))
     if expect == "count":
         # A count, not a share: "8 out of 10 children", "(6%)" and "2021/22" say how many of what;
         # "the fifth monitoring visit" does.
@@ -230,13 +243,13 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
     if expect == "scope":
         return bool(SCOPE.search(text))
     if expect == "addressee":
-        return bool(_OFFICER.match(text))
+        return bool(OFFICER.match(text))
     if expect == "grade":
         return bool(_GRADE.search(text))
     return True
 
 
-_NOT_FIGURE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}},|\b(?:19|20)\d\d(?:/\d\d)?\b|\bCOVID-19\b|\bsection\s+\d+\w*|\bS\d+s?\b|"
+NOT_FIGURE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}},|\b(?:19|20)\d\d(?:/\d\d)?\b|\bCOVID-19\b|\bsection\s+\d+\w*|\bS\d+s?\b|"
                          r"\baged?\s+\d+\s*(?:\+|-?\s*plus\b)?|\b\d+\s*(?:\+|-?\s*plus\b)|"
                          r"\b\d+\s*/\s*\d+\s*years?|\b\d+[- ]years?[- ]olds?\b", re.I)
 
@@ -246,7 +259,7 @@ def new_value(text: str, expect: str | None, stated: set[str]) -> bool:
     "the 68% now" in a question is not the answer to what the figure was before."""
     if expect not in ("count", "number", "percent") or not stated:
         return True
-    found = set(re.findall(r"\d+(?:\.\d+)?%?", _NOT_FIGURE.sub(" ", _QUESTION_DATE.sub(" ", text))))
+    found = set(re.findall(r"\d+(?:\.\d+)?%?", NOT_FIGURE.sub(" ", _QUESTION_DATE.sub(" ", text))))
     if expect == "percent":
         found = {f for f in found if f.endswith("%")}
     bare = {n.rstrip("%") for n in stated}

@@ -153,14 +153,15 @@ _TARGET_FIGURE = re.compile(r"\btargets?\s+(?:of\s+)?(?:at least\s+|over\s+)?\d|
 
 def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Passage], embedder, idf,
            expect: str | None, people: frozenset[str] = frozenset(), known=None,
-           own_terms: frozenset[str] | None = None) -> list[str]:
+           own_terms: frozenset[str] | None = None, premise: bool = False) -> list[str]:
     q_terms = content_terms(question, hints)
     names = set(terms(" ".join(proper_names(question))))
     weights = {t: _weight(t, idf, known, names) * (CARRIED_WEIGHT if own_terms is not None and t not in own_terms else 1.0)
                for t in q_terms}
     total = sum(weights.values()) or 1.0
     top = max((p.score for p in passages), default=1.0) or 1.0
-    stated = question_numbers(question)
+    # A figure the question states is not its answer, unless the question states it to be checked.
+    stated = set() if premise else question_numbers(question)
     # "What is the target figure?" is answered by a figure stated as a target, not by the figure
     # that is below it.
     target = expect in ("percent", "number", "count") and bool(_ASKS_TARGET.search(question))

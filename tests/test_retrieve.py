@@ -294,9 +294,11 @@ def test_an_inspector_put_on_another_visit_is_corrected_even_when_the_subject_is
     # When the premise is right, nothing is fetched.
     from index.retrieve import Retrieval
 
-    _, hints = assistant._understand("What did Louise Warren find about strategy meetings at Barnet?", [])
+    question = "What did Louise Warren find about strategy meetings at Barnet?"
+    _, hints = assistant._understand(question, [])
     none = Retrieval([])
-    assert hints.people == ("Louise Warren",) and assistant._with_visit_people(none, hints, Filters(), None) is none
+    assert hints.people == ("Louise Warren",)
+    assert assistant._with_visit_facts(none, question, hints, Filters(), None) is none
 
 
 @pytest.mark.parametrize("question, history, wanted", [
