@@ -167,9 +167,15 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
     return []
 
 
+_LEADING_CLAUSE = re.compile(r"^\s*(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
+                             r"where|when|did|does|do|is|are|was|were|can)\b)", re.I)
+
+
 def expected_type(question: str) -> str | None:
     """grade, scope (what a visit looked at), visit (another visit, with its dates), percent, count,
     number, inspector, addressee, person or date when the question asks for one; None otherwise."""
+    # "When Ofsted came in June 2022, what did they say about…?" asks what they said.
+    question = _LEADING_CLAUSE.sub("", question)
     if _GRADE_Q.search(question):
         return "grade"
     if _ELSEWHERE_Q.search(question):

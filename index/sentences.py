@@ -189,6 +189,10 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
         c.prior = p.score / top
         c.typed = (has_type(c.text, expect, people) and new_value(c.text, expect, stated)
                    and (not target or bool(_TARGET_FIGURE.search(c.text)))) if expect else True
+        if expect != "scope" and (SCOPE.search(c.text) or SCOPE.search(p.section)):
+            # What a visit set out to look at ("Inspectors considered…", "Areas covered by the visit")
+            # shares every word of a question about what it found, and says nothing of it.
+            c.typed = False
         c.consistent = hints.fits(p.meta, p.text) and not about_another(c.text, p.meta, hints)
         if hints.elsewhere and hints.people:
             # "Did she inspect anywhere else?": only the visits she was on.
@@ -216,10 +220,6 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
         c.finding = not expect
         c.score = (W_LEXICAL * c.lexical + W_DENSE * c.dense + W_PRIOR * c.prior + W_SECTION * c.section
                    + (W_TYPE if c.typed else -W_TYPE) * bool(expect))
-        if expect != "scope" and (SCOPE.search(c.text) or SCOPE.search(p.section)):
-            # What a visit set out to look at ("Inspectors considered…", "Areas covered by the visit")
-            # shares every word of a question about what it found, and says nothing of it.
-            c.score -= W_TYPE
         if expect == "date" and c.typed and DAY_DATE.search(c.text):
             c.score += W_TYPE / 2  # "on 27 and 28 November 2018" answers "when" better than "(November 2018)"
         if lead and p.meta.inspectors and p.meta.inspectors[0] in c.text:

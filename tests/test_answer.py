@@ -567,3 +567,123 @@ def test_to_json_of_an_abstention_has_the_same_keys(analyzer):
     obj = json.loads(result.dumps())
     assert_ask_json(obj)
     assert obj["abstained"] is True and obj["citations"] == [] and len(obj["related"]) == 1
+
+
+# -- what generalises: composing, attributing, abstaining on names, checking premises -------------
+
+def ask_known(question: str, passages: list[Passage], embedder, analyzer: QueryAnalyzer) -> Answer:
+    """``ask`` with the index's vocabulary: every word of the passages is a word the documents use."""
+    from index.text import terms
+
+    vocabulary = {t for p in passages for t in terms(f"{p.meta.title} {p.section} {p.text}")}
+    return answer(question, analyzer.analyze(question), passages, embedder=embedder, people=analyzer.known_people,
+                  known=vocabulary.__contains__)
+
+
+STRATEGY_2018 = passage(VISIT_2018, (
+    "- Strategy discussions are timely and almost all cases considered by inspectors were well attended.\n"
+    "- Decisions to accommodate children are appropriate and timely.\n"
+    "- Where decisions are made to carry out section 47 enquiries, children and families are visited quickly."),
+    section="Findings", start=8000)
+REMIT_2018 = passage(VISIT_2018, (
+    "Inspectors considered strategy discussions, section 47 enquiries and the quality of assessments for "
+    "children in need."), score=1.8, start=500, section="Focused visit")
+
+
+def test_a_question_on_two_subjects_gets_a_sentence_for_each(any_embedder, analyzer):
+    result = ask("What did the 2018 visit say about strategy discussions and S47s?", [STRATEGY_2018],
+                 any_embedder, analyzer)
+    assert_grounded(result)
+    assert "well attended" in result.text and "visited quickly" in result.text
+
+
+def test_what_a_visit_set_out_to_look_at_is_not_what_it_found(any_embedder, analyzer):
+    result = ask("What did the 2018 visit find about strategy discussions and section 47 enquiries?",
+                 [REMIT_2018, STRATEGY_2018], any_embedder, analyzer)
+    assert_grounded(result)
+    assert result.sentences[0].text.startswith("Strategy discussions are timely"), result.text
+
+
+def test_a_long_question_in_staff_words_is_answered_from_the_sentence_on_its_subject(any_embedder, analyzer):
+    consent = passage(VISIT_2018, "When consent is gained in the MASH, it is not always clearly recorded in case records.",
+                      start=9000)
+    question = ("Quick one for the briefing pack: I vaguely remember the 2018 inspectors saying something about how "
+                "consent gets written down in the MASH - what was it?")
+    result = ask_known(question, [consent, PERMANENCE_2022], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "not always clearly recorded" in result.text
+
+
+def test_a_name_no_document_uses_is_a_subject_nothing_answers(any_embedder, analyzer):
+    passages = [MASH_2018, PERMANENCE_2022]
+    assert_abstains(ask_known("What did Ofsted find in Redbridge's MASH?", passages, any_embedder, analyzer), passages)
+    assert_abstains(ask_known("What did Ofsted say about children at risk of FGM in the MASH?", passages,
+                              any_embedder, analyzer), passages)
+    assert not ask_known("What did Ofsted find in our MASH in 2018?", passages, any_embedder, analyzer).abstained
+
+
+def test_a_target_is_a_figure_stated_as_a_target(any_embedder, analyzer):
+    below = passage(SELF_EVALUATION, "Early Help Assessment timeliness, although improving to nearly 70% year to date, "
+                    "performance is below target.", section="Early Help — Areas requiring improvement")
+    stated = passage(SELF_EVALUATION, "Almost all care leavers (92%) are in suitable accommodation and our performance "
+                     "is above target of 90%.", start=3000, section="Children in Care and Care Leavers")
+    assert_abstains(ask("What actually is the target percentage for EHA timeliness?", [below], any_embedder, analyzer),
+                    [below])
+    result = ask("What is the target percentage for care leavers in suitable accommodation?", [stated, below],
+                 any_embedder, analyzer)
+    assert_grounded(result)
+    assert "target of 90%" in result.text
+
+
+NEWS = DocumentMeta(doc="news.txt", hash="e", title="Ofsted praises work at two councils", doc_type="news article",
+                    authority=HOME, authorities=(HOME, "Waltham Forest"), date="2018-04-03")
+NEWS_PIECE = passage(NEWS, (
+    "Waltham Forest's Mash was found to offer timely responses to referrals.\n\n"
+    "However, despite the praise, inspectors said they are concerned that changes to how cases are recorded "
+    "electronically have led to inaccuracies.\n\n"
+    "Meanwhile, Barking and Dagenham's Mash was found to benefit from a stable workforce.\n\n"
+    "Inspectors also raised concerns that referrals from partners are not always clear about risks."))
+
+
+def test_a_piece_on_two_councils_speaks_for_the_one_it_last_named(any_embedder):
+    analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
+    result = ask("What were the inspectors' concerns about Waltham Forest versus us?", [NEWS_PIECE], any_embedder,
+                 analyzer)
+    assert_grounded(result)
+    lines = result.text.splitlines()
+    assert any("inaccuracies" in line for line in lines) and any("not always clear" in line for line in lines)
+    # The paragraph after the one naming Waltham Forest is Waltham Forest's, and is told first.
+    assert result.text.index("inaccuracies") < result.text.index("not always clear")
+
+
+def test_a_visit_dated_otherwise_than_its_letter_gets_the_letters_dates(any_embedder, analyzer):
+    result = ask("When Ofsted came in June 2022, what did they say about management oversight of permanence?",
+                 [PERMANENCE_2022, LETTER_2022_OPENING], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "4 and 5 May 2022" in result.text and "Management oversight of permanence" in result.text
+
+
+def test_a_visit_numbered_otherwise_gets_the_sentence_saying_which_it_was(any_embedder, analyzer):
+    opening = passage(BARNET, "The visit was the fifth monitoring visit since the local authority was judged "
+                      "inadequate in July 2017.", start=100)
+    result = ask("What did Barnet's fourth monitoring visit in November 2018 find about management oversight?",
+                 [BARNET_CASELOADS, opening], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "fifth monitoring visit" in result.text
+    # Numbered and dated otherwise, it is another visit: nothing here says what that one found.
+    result = ask("Who led Barnet's second monitoring visit in February 2018?", [BARNET_CASELOADS, opening],
+                 any_embedder, analyzer)
+    assert "fifth monitoring visit" not in result.text
+
+
+def test_a_letter_said_to_go_to_someone_else_gets_its_real_recipient(any_embedder, analyzer):
+    result = ask("Why was the June 2022 letter addressed to Anne Bristow?", [LETTER_2022_OPENING, PERMANENCE_2022],
+                 any_embedder, analyzer)
+    assert_grounded(result)
+    assert "Elaine Allegretti" in result.text
+
+
+def test_a_stated_figure_of_something_else_gets_the_count_of_its_size(any_embedder, analyzer):
+    result = ask("Is it right that we had 443 children on CP plans?", [CP_FIGURES, LAC_FIGURE], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "443" in result.text and "402" in result.text

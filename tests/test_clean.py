@@ -221,6 +221,15 @@ def test_subscription_blocks_at_the_end_of_an_article_go():
     assert "Subscribe" not in text_of(raw)
 
 
+def test_a_byline_stays_one_paragraph_so_author_and_date_read_together():
+    raw = "Council praised by inspectors\n\nJoe Lepper\n\nTuesday, April 3, 2018\n\nThe council was praised."
+    assert paragraphs(text_of(raw)) == ["Council praised by inspectors", "Joe Lepper\nTuesday, April 3, 2018",
+                                       "The council was praised."]
+    # Two short lines that are not a name and a date stay as they were.
+    raw = "Key messages\n\nOur context\n\nTuesday, April 3, 2018\n\nDemand rose."
+    assert "Our context\n\nTuesday" in text_of(raw)
+
+
 def test_an_article_that_mentions_money_or_subscriptions_in_prose_is_kept():
     last = ("The council said the subscription to the county's placement framework, costing £15 a month per "
             "child, would be reviewed by March.")

@@ -341,6 +341,14 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("How high has demand been in 2022?", "number"),
     ("Did Louise Warren inspect anywhere else that year?", "visit"),
     ("What did the 2022 visit say about young children living in children's homes?", None),
+    ("The SEF says EHA timeliness is below target - what actually is the target percentage?", "percent"),
+    ("The self-evaluation quotes a national adviser on our local offer - what's his name?", "person"),
+    ("Which of our senior officers did the June 2022 focused visit letter go to?", "addressee"),
+    ("dates of the 2022 permanence focused visit?", "date"),
+    ("What were the actual dates Ofsted was in for the permanence visit?", "date"),
+    ("What was Ofsted looking at on the March 2018 focused visit?", "scope"),
+    ("which number monitoring visit was Barnet's Nov 2018 one?", "count"),
+    ("What was Barnet judged at its re-inspection?", "grade"),
 ])
 def test_the_type_of_answer_a_question_expects(question, expected):
     from index.question import expected_type
@@ -362,6 +370,14 @@ def test_the_type_of_answer_a_question_expects(question, expected):
     ("Her Majesty's Inspectors for this visit were Brenda McLaughlin, lead inspector.", "addressee", False),
     ("Overall effectiveness: Good", "grade", True),
     ("This letter summarises the findings of the monitoring visit to Barnet on 27 and 28 November 2018.", "visit", True),
+    # A section of an Act, an age and a date written the American way are not counts.
+    ("The quality of practice pertaining to strategy discussions, section 47 enquiries and assessments.", "count", False),
+    ("Transition meetings for young people aged 17-plus ensure that support is available.", "count", False),
+    ("Joint assessments for homeless 16/17 year olds are overseen by MHCLG.", "count", False),
+    ("Joe Lepper Tuesday, April 3, 2018", "count", False),
+    ("Joe Lepper Tuesday, April 3, 2018", "person", True),
+    ("Joe Lepper Tuesday, April 3, 2018", "date", True),
+    ("Very few children (6%) have a ceased CP plan lasting more than 2 years – 15 out of 233 children.", "percent", True),
 ])
 def test_whether_a_sentence_holds_the_type_asked_for(text, expected, holds):
     from index.question import has_type
@@ -440,3 +456,83 @@ def test_section_47_is_a_name_not_a_figure(analyzer):
 
     question = "What proportion of section 47s go to conference?"
     assert content_terms(question, analyzer.analyze(question)) == ["s47", "conference"]
+
+
+def test_a_figure_the_question_states_is_not_its_answer():
+    from index.question import new_value
+
+    stated = {"68%"}
+    assert not new_value("The majority of care leavers (68%) are in education, employment and training.", "percent", stated)
+    assert new_value("Almost all care leavers (92%) are in suitable accommodation.", "percent", stated)
+    assert new_value("Anything at all.", "percent", set())
+
+
+@pytest.mark.parametrize("question, spelled", [
+    ("I keep hearing A&I caseloads were high", "I keep hearing assessment and intervention caseloads were high"),
+    ("dates of the 2022 permanence FV?", "dates of the 2022 permanence focused visit?"),
+    ("barnet nov 2018 MV - which no.?", "barnet nov 2018 monitoring visit - which number?"),
+    ("Was there anything they wanted us to keep an eye on?", "Was there anything they wanted us to monitor?"),
+    ("Can you give me the exact wording so I can use it in the SEF?", "Can you give me the exact wording ?"),
+    ("What did Ofsted say about the MASH for the director's briefing?", "What did Ofsted say about the MASH  ?"),
+])
+def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out(question, spelled):
+    from index.query import spell_out
+
+    assert spell_out(question) == spelled
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("Who was the 2022 letter addressed to, and what was her job title?",
+     ["Who was the 2022 letter addressed to", "what was her job title"]),
+    ("Demand keeps coming up. What did Ofsted say about referrals, and what is our monthly average?",
+     ["Demand keeps coming up. What did Ofsted say about referrals", "what is our monthly average"]),
+    ("Did the inspectors mention our LADO? I vaguely remember a mosque being praised.",
+     ["Did the inspectors mention our LADO. I vaguely remember a mosque being praised."]),
+    ("When and how did they visit?", ["When and how did they visit"]),
+    ("Who led the 2022 visit?", ["Who led the 2022 visit"]),
+])
+def test_the_questions_a_question_asks(question, parts):
+    from index.question import question_parts
+
+    assert question_parts(question) == parts
+
+
+@pytest.mark.parametrize("question, terms", [
+    # How staff put a question is not what it asks about.
+    ("Quick one: what did inspectors say about consent? It rings a bell.", ["consent"]),
+    ("Apart from Mr Munday, was the Barnet letter copied to anyone else?", ["copy"]),
+    ("There was someone who wasn't inspecting, just sitting in - who was that?", ["sitt"]),
+    # A month that dates a document is no subject word; one that dates a figure is.
+    ("What did the May 2022 focused visit find about consent?", ["consent"]),
+    ("Where had CP numbers got to by Sept?", ["cp", "september"]),
+])
+def test_the_subject_words_of_a_question(analyzer, question, terms):
+    from index.question import content_terms
+
+    assert content_terms(question, analyzer.analyze(question)) == terms
+
+
+def test_names_and_acronyms_are_the_capitalised_words_after_a_sentence_starts():
+    from index.question import proper_names
+
+    assert proper_names("What did Ofsted say about children at risk of FGM? Remind me, Redbridge too.") == [
+        "Ofsted", "FGM", "Redbridge"]
+
+
+@pytest.mark.parametrize("question", [
+    "Is it true our front door visit took place in April 2018?",
+    "Can you confirm Anne Bristow was our Director of Children's Services?",
+    "In the 2018 letter Ofsted praised our BRAG system for rating contacts.",
+    "I remember the 2018 letter singling out our BRAG system.",
+    "Tracey Ledder led our permanence visit, didn't she?",
+])
+def test_a_question_that_asserts_something_has_a_premise(question):
+    from index.question import has_premise
+
+    assert has_premise(question)
+
+
+def test_what_a_question_asks_has_no_premise():
+    from index.question import has_premise
+
+    assert not has_premise("What did Ofsted praise about our MASH in 2018?")
