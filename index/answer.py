@@ -13,7 +13,7 @@ import re
 from index.compose import (ANAPHOR, QUALIFIER, REASON, compare, fact, listing, with_following)
 from index.premise import corrections, states_claim
 from index.query import Hints, asks_its_own
-from index.question import asks_to_improve, compare_sides, content_terms, expected_type, question_kind
+from index.question import ROLES, asks_to_improve, compare_sides, content_terms, expected_type, question_kind
 from index.sentences import L_LOW, L_MIN, Candidate, candidates, score, strangers
 from index.types import Answer, Citation, Passage, Sentence
 
@@ -167,9 +167,17 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     # many monitoring visits has Barnet had?".
     asked = expect in ("person", "inspector", "addressee", "date", "scope", "visit") or (kind == "list" and asks_to_improve(query)) \
         or (expect == "count" and bool(re.search(r"\b(?:visits?|inspections?)\b", query, re.I)))  # "how many visits…"
-    located = bool(asked and not q_terms and (hints.years or hints.authorities or hints.doc_types))
-    eligible = [c for c in cands if c.typed and (c.supported or located and (
-        expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I)))]
+    pinned = bool(hints.years or hints.authorities or hints.doc_types)
+    located = bool(asked and not q_terms and pinned)
+    # Who inspected a visit, when it took place, whom its letter went to: facts of the document the
+    # question pins down, which its other words describe ("the visit about finding kids permanent
+    # homes") rather than repeat. The document's sentence of the right type answers, when its passage
+    # holds any of those words — and names the role asked for ("the QA manager").
+    roles = [sentence for asked_for, sentence in ROLES if asked_for.search(question)]
+    facts = expect in ("person", "inspector", "addressee", "visit") and pinned
+    eligible = [c for c in cands if c.typed and all(r.search(c.text) for r in roles) and (
+        c.supported or located and (expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I))
+        or facts and c.consistent and c.lexical + c.section > 0)]
     return eligible, q_terms
 
 

@@ -167,6 +167,11 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
     return []
 
 
+_VISIT_DATE_Q = re.compile(
+    r"\bwhen (?:did|was|were) (?:ofsted|the inspectors?|inspectors|they|hmis?|the visit|it)\b[^?]*\b(?:come|came|visit\w*|"
+    r"arrive|on site|take place|happen)|\b(?:dates?|days?) (?:of|for) the (?:[\w'’-]+ ){0,3}(?:visit|inspection)|"
+    r"\bon[- ]site\b|\bwhen was the (?:[\w'’-]+ ){0,4}(?:visit|inspection)\b|\bwhat dates\b[^?]*\b(?:visit|inspect\w*|came)\b",
+    re.I)
 _LEADING_CLAUSE = re.compile(r"^\s*(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
                              r"where|when|did|does|do|is|are|was|were|can)\b)", re.I)
 
@@ -194,7 +199,8 @@ def expected_type(question: str) -> str | None:
             return "addressee"
         return "inspector" if _INSPECTOR_Q.search(question) else "person"
     if _DATE_Q.search(question):
-        return "date"
+        # "When did inspectors come in?", "what dates were they on site?": the visit's own dates.
+        return "visit" if _VISIT_DATE_Q.search(question) else "date"
     return None
 
 
@@ -208,6 +214,12 @@ _ROLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+|\b[A-Z][a-z]+
 #: A news piece's byline: its author and date ("Joe Lepper Tuesday, April 3, 2018").
 BYLINE = re.compile(rf"^(?:By\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){{1,3}},?\s+(?:(?:Monday|Tuesday|Wednesday|Thursday|"
                     rf"Friday|Saturday|Sunday),?\s+)?(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}},?)\s+\d{{4}}$")
+#: The roles a "who" question may ask for, and how a sentence names each.
+ROLES = [(re.compile(r"\bSHMI\b|\bsenior (?:HMI|inspector|ofsted)\b|\bquality assurance manager\b|\bQA manager\b|"
+                     r"\bquality of the inspection\b", re.I), re.compile(r"quality assurance manager|\bSHMI\b")),
+         (re.compile(r"\bobserv\w*|\bsitting in\b|\bsat in\b|\bshadow\w*", re.I), re.compile(r"\bobserv", re.I)),
+         (re.compile(r"\bauthor\b|\bjournalist\b|\breporter\b|\bwho wrote\b|\bwritten by\b|\bbyline\b", re.I), BYLINE)]
+
 #: "The fifth monitoring visit": an ordinal counts what came before. (Cardinal words are left out:
 #: "two London boroughs" answers no "how many" a reader would ask.)
 _COUNT_WORD = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
@@ -403,6 +415,19 @@ _CLASSES = [set(terms(words)) for words in (
     "criticise criticised criticism weakness weaknesses",
     "praise praised strength strengths",
     "faith faiths mosque mosques church churches temple synagogue religious",
+    # Everyday words for the documents' own (a short thesaurus of how staff and councillors put it).
+    "permission permissions consent consented consenting",
+    "failing failed inadequate",
+    "mum mums mother mothers women",
+    "schooling education educational",
+    "court courts proceedings",
+    "workload workloads caseload caseloads",
+    "worry worries worried concern concerns concerned",
+    "overseeing oversight oversee",
+    "handover handovers transition transitional",
+    "homeless homelessness housing",
+    "absence absences absent attendance",
+    "morale motivation",
 )]
 _CLASS_OF = {t: c for c in _CLASSES for t in c}
 
