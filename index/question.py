@@ -170,7 +170,8 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
 _VISIT_DATE_Q = re.compile(
     r"\bwhen (?:did|was|were) (?:ofsted|the inspectors?|inspectors|they|hmis?|the visit|it)\b[^?]*\b(?:come|came|visit\w*|"
     r"arrive|on site|take place|happen)|\b(?:dates?|days?) (?:of|for) the (?:[\w'’-]+ ){0,3}(?:visit|inspection)|"
-    r"\bon[- ]site\b|\bwhen was the (?:[\w'’-]+ ){0,4}(?:visit|inspection)\b|\bwhat dates\b[^?]*\b(?:visit|inspect\w*|came)\b",
+    r"\bon[- ]site\b|\bwhen was the (?:[\w'’-]+ ){0,4}(?:visit|inspection)\b|\bdates\b[^?]*\b(?:visit|inspect\w*|came|was in|"
+    r"were in)\b",
     re.I)
 _LEADING_CLAUSE = re.compile(r"^\s*(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
                              r"where|when|did|does|do|is|are|was|were|can)\b)", re.I)
