@@ -1,4 +1,5 @@
-"""The seeds eval in one command: ingest corpus/ into a fresh temporary index, then run the gated eval.
+"""The corpus eval in one command: ingest corpus/ into a fresh temporary index, then run the gated eval
+of every hand-checked gold set (seeds, dev, held-out).
 
     python -m eval.ci [--out DIR] [--update-baseline] [--no-baselines]
 
@@ -14,6 +15,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The hand-checked gold sets over corpus/ (eval/gold/README.md): the seeds, the further
+#: development questions, and the held-out questions no change was tuned on.
+GOLD_FILES = [ROOT / "eval" / "gold" / name for name in ("seeds.jsonl", "dev.jsonl", "heldout.jsonl")]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"eval.ci: ingesting {args.corpus} failed (exit {rc})", file=sys.stderr)
             return rc
         extra = ["--update-baseline"] * args.update_baseline + ["--no-baselines"] * args.no_baselines
-        return cli(["eval", "--corpus", args.corpus, "--index", index, "--out", args.out, *extra])
+        gold = [arg for path in GOLD_FILES for arg in ("--gold", str(path))]
+        return cli(["eval", "--corpus", args.corpus, "--index", index, "--out", args.out, *gold, *extra])
 
 
 if __name__ == "__main__":

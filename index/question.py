@@ -46,12 +46,15 @@ _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "r
 # (Terms are stemmed: the words are looked up as terms() gives them.)
 _SYNONYMS = {stem(k): stem(v) for k, v in _SYNONYMS.items()}
 
-_PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?)|name of|named)\b|"
+_PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?))\b|"
+                       r"\bnamed?\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:inspectors?|hmis?|officers?|author|journalist|"
+                       r"reporter|lead|director|manager|person|chief|deputy|head)\b|"
                        r"\bwhich (?:of (?:our|the|their) )?(?:senior )?(?:officers?|managers?|directors?|people|person|"
                        r"staff members?|inspectors?|hmis?)\b|^\s*(?:please\s+)?name\b|"
-                       r"\b(?:his|her|their)\s+names?\b|\bwhat(?:'s|’s| is| was| were)\s+(?:the\s+)?names?\b", re.I)
+                       r"\b(?:his|her|their)\s+names?\b|\bwhat(?:'s|’s| is| was| were)\s+(?:the\s+)?names?\b(?!\s+of)",
+                       re.I)
 _ADDRESSEE_Q = re.compile(r"\b(?:addressed|sent|send|written|wrote|write|go|went)\b.*\bto\b|\brecipient|"
-                          r"\bwho (?:received|got)\b", re.I)
+                          r"\bwho (?:else )?(?:received|got)\b|\b(?:a copy|copied|cc'?d)\b", re.I)
 _SCOPE_Q = re.compile(
     r"\b(?:what|which) (?:areas?|aspects?|parts?|topics?|services?|themes?)\b.*\b(?:look(?:ing|ed)? at|focus(?:ed|ing)? on|"
     r"cover(?:ed|ing)?|consider(?:ed|ing)?|examin\w+|review(?:ed|ing)?)\b|"
@@ -73,6 +76,7 @@ _NUMBER_Q = re.compile(
     r"\b(?:how many|how much|how (?:high|big|large|busy)|what (?:percentage|proportion|share|number|figure|rate|level)|"
     r"(?:compare|comparison)\b.*\b(?:numbers?|figures?)|(?:numbers?|figures?)\b.*\bcompare|"
     r"which (?:percentage|figure|number)|per ?cent|how often|average|caseloads? (?:were|was|are|is)|"
+    r"\bwhich (?:\w+ )?visit (?:was|is)\b|"
     # "what actually is the target percentage", "what's the actual figure"
     r"\bwhat(?:'s|’s| is| was| are| were)?\s+(?:actually\s+)?(?:is\s+|was\s+)?(?:the\s+|our\s+|their\s+)?"
     r"(?:(?:actual|exact|current|latest|target|real)\s+)+(?:percentage|proportion|share|number|figure|rate|level|"
@@ -140,6 +144,11 @@ def question_kind(question: str, hints: Hints) -> str:
     # and asks about it ("The 2022 visit found our hubs were re-configured in October 2018 - why?"):
     # then one of them is part of the claim.
     several = len(hints.authorities) > 1 or len(hints.years) > 1
+    # "Who wrote the piece on our visit and Waltham Forest's?": the authorities describe the one
+    # document a name or date is asked of, unless the question sets them side by side.
+    if several and expected_type(question) in ("person", "inspector", "addressee", "visit", "date") \
+            and not EXPLICIT_COMPARE_Q.search(question):
+        several = False
     # With one side named, only a word that sets things side by side makes a comparison: "What did
     # we say still needed sorting?" asks for findings.
     if (several and (_COMPARE_Q.search(question) or not has_premise(question))) or _COUNCIL_VS_INSPECTORS.search(question) \
@@ -192,7 +201,8 @@ def expected_type(question: str) -> str | None:
         # "What's our EHA timeliness running at?" wants a percentage, not any figure near the words.
         if _PERCENT_Q.search(question):
             return "percent"
-        return "count" if re.search(r"\b(?:how many|numbers?|figures?)\b", question, re.I) else "number"
+        return "count" if re.search(r"\b(?:how many|numbers?|figures?)\b|\bwhich (?:\w+ )?visit\b", question, re.I) \
+            else "number"
     if _PERSON_Q.search(question):
         # "Who led/inspected…" wants an inspector; "who was it sent to" the officer a letter is
         # addressed to; any other "who" any named person.
@@ -207,6 +217,7 @@ def expected_type(question: str) -> str | None:
 
 OFFICER = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+)+,?\s+(?:Director|Deputy|"
                       r"Chief Executive|Strategic Director|Executive Director|Corporate Director|Interim|Acting|Head of)")
+_COPIED_TO = re.compile(r"\b(?:copying|copied) (?:this letter )?to\b|^cc:?\s", re.I)
 _ROLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+[A-Z][a-zA-Z'’-]+,?\s+"
                         r"(?:HMI|SHMI|Her Majesty|His Majesty|lead inspector|team inspector|Ofsted Inspector|Director|"
                         r"Deputy|Chief Executive|Strategic Director|Executive Director)")
@@ -262,7 +273,7 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
     if expect == "scope":
         return bool(SCOPE.search(text))
     if expect == "addressee":
-        return bool(OFFICER.match(text))
+        return bool(OFFICER.match(text) or _COPIED_TO.search(text))
     if expect == "grade":
         return bool(_GRADE.search(text))
     return True

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up the virtual environment (once), run the test suite, then the gated evaluation of the
-# seeds gold set (it fails when a headline metric falls below eval/baseline.json's tolerance).
+# hand-checked gold sets (it fails when a headline metric falls below eval/baseline.json's tolerance).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test

@@ -1,4 +1,4 @@
-"""Sanity checks for the development gold set (eval/gold/seeds.jsonl).
+"""Sanity checks for the hand-checked gold sets (eval/gold/seeds.jsonl, dev.jsonl, heldout.jsonl).
 
 Plain pytest, standard library only. Every quote must be verbatim evidence from
 the corpus (after collapsing whitespace and removing the markdown "**"
@@ -15,7 +15,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = ROOT / "corpus"
-SEEDS = ROOT / "eval" / "gold" / "seeds.jsonl"
+GOLD = ROOT / "eval" / "gold"
+SEEDS = GOLD / "seeds.jsonl"
+#: Every hand-checked gold file: the development seeds, the further development questions and the
+#: held-out questions (see eval/gold/README.md). The generated ILACS set is checked elsewhere.
+GOLD_FILES = [SEEDS, GOLD / "dev.jsonl", GOLD / "heldout.jsonl"]
 
 FIELDS = {"id", "type", "question", "history", "quotes", "keys", "notes"}
 TYPES = {
@@ -51,16 +55,16 @@ def blocks(raw: str) -> list[str]:
     return out
 
 
-def _load_rows():
+def _load_rows(path: Path = SEEDS):
     rows = []
-    with SEEDS.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, 1):
             if line.strip():
                 rows.append((lineno, line))
     return rows
 
 
-ROWS = _load_rows()
+ROWS = [(path.name, lineno, line) for path in GOLD_FILES for lineno, line in _load_rows(path)]
 DOCS = {p.name: p.read_text(encoding="utf-8") for p in sorted(CORPUS_DIR.glob("*.txt"))}
 NORM_DOCS = {name: normalise(text) for name, text in DOCS.items()}
 DOC_BLOCKS = {name: blocks(text) for name, text in DOCS.items()}
@@ -70,7 +74,8 @@ def _parse(line):
     return json.loads(line)
 
 
-ITEMS = [_parse(line) for _, line in ROWS]
+ITEMS = [_parse(line) for name, _, line in ROWS if name == SEEDS.name]
+ALL_ITEMS = {path.name: [_parse(line) for name, _, line in ROWS if name == path.name] for path in GOLD_FILES}
 
 
 def test_corpus_present():
@@ -81,20 +86,21 @@ def test_enough_questions():
     assert len(ITEMS) >= MIN_QUESTIONS
 
 
-def test_every_type_present():
-    counts = Counter(item.get("type") for item in ITEMS)
+@pytest.mark.parametrize("name", [path.name for path in GOLD_FILES])
+def test_every_type_present(name):
+    counts = Counter(item.get("type") for item in ALL_ITEMS[name])
     for t in TYPES:
-        assert counts[t] >= MIN_PER_TYPE, f"type {t!r} has only {counts[t]} questions"
+        assert counts[t] >= MIN_PER_TYPE, f"{name}: type {t!r} has only {counts[t]} questions"
 
 
-def test_ids_unique():
-    counts = Counter(item.get("id") for item in ITEMS)
+def test_ids_unique_across_every_gold_file():
+    counts = Counter(item.get("id") for items in ALL_ITEMS.values() for item in items)
     dupes = [i for i, n in counts.items() if n > 1]
     assert not dupes, f"duplicate ids: {dupes}"
 
 
-@pytest.mark.parametrize("lineno,line", ROWS, ids=[f"line{n}" for n, _ in ROWS])
-def test_line(lineno, line):
+@pytest.mark.parametrize("name,lineno,line", ROWS, ids=[f"{name}:{n}" for name, n, _ in ROWS])
+def test_line(name, lineno, line):
     item = json.loads(line)
     assert isinstance(item, dict)
     assert set(item) == FIELDS, f"fields {sorted(item)}"
