@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from index.compose import (ANAPHOR, QUALIFIER, REASON, compare, fact, listing, with_following)
+from index.compose import ANAPHOR, QUALIFIER, REASON, compare, covering, fact, listing, with_following
 from index.premise import corrections, states_claim
 from index.query import Hints, asks_its_own
 from index.question import ROLES, asks_to_improve, compare_sides, content_terms, expected_type, question_kind
@@ -18,6 +18,8 @@ from index.sentences import L_LOW, L_MIN, Candidate, candidates, score, stranger
 from index.types import Answer, Citation, Passage, Sentence
 
 ABSTAIN = "I could not find this in the documents."
+#: At most this many sentences answer a question for findings that is not put as a list.
+FINDING_MAX = 3
 
 
 def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, idf=None,
@@ -80,6 +82,15 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
         pool = [c for c in cands if c.typed and (c.consistent or not consistent)
                 and (c.supported or c.lexical + c.section >= L_LOW)]
         chosen = listing(consistent or eligible, passages, query, pool, cands)
+    elif expect is None:
+        # A question for what the documents say that is not put as a list ("How did Ofsted describe
+        # our MASH?", "Was there a concern about consent?") gets its best sentence and those that add
+        # to it, as a short list would.
+        pool = [c for c in cands if c.typed and (c.consistent or not consistent) and c.supported]
+        best = (consistent or eligible)[0]
+        chosen = covering(best, [c for c in pool if c is not best], FINDING_MAX)
+        if re.match(r"\s*why\b", question, re.I):
+            chosen = with_following(chosen, cands, REASON)
     else:
         chosen = fact(consistent or eligible)
         if re.match(r"\s*why\b", question, re.I):
