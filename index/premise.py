@@ -210,7 +210,7 @@ def _figures(question, hints, cands, passages, docs) -> list[Candidate]:
     def fit(c: Candidate) -> tuple[bool, float]:
         found = [float(f) for f in re.findall(r"\d+(?:\.\d+)?", NOT_FIGURE.sub(" ", c.text)) if float(f) > 0]
         near = any(max(f, n) / min(f, n) <= 2 for f in found for n in stated)
-        return near, c.lexical + c.section
+        return near, c.lexical  # the sentence's own words, not its slide's title
 
     meant = max((c for c in cands if c is not holder and c.consistent and c.lexical + c.section >= COMPARE_MIN
                  and has_type(c.text, "count" if counts else "percent")), key=fit, default=None)
