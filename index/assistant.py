@@ -153,7 +153,8 @@ class Assistant:
             # The kind of document the question names as its source bounds the evidence (see
             # Hints.fits): passages of other kinds would only take the context's room.
             result = self.retriever.search(query, filters, hints, k=k, kinds=hints.named_kinds)
-            return self._with_visit_facts(result, query, hints, filters, k)
+            return self._with_improvement_list(self._with_visit_facts(result, query, hints, filters, k), query, hints,
+                                               filters, k)
         k = k or self.settings.k
         per_side = []
         metas = self.retriever.metas
@@ -200,6 +201,31 @@ class Assistant:
             for name, ms in result.timings_ms.items():
                 timings[name] = timings.get(name, 0.0) + ms
         return Retrieval(kept, timings)
+
+    def _with_improvement_list(self, result: Retrieval, question: str, hints, filters: Filters,
+                               k: int | None) -> Retrieval:
+        """The list of what needs to improve of the one or two documents a question pins down, when it
+        asks what they said must improve and no such list is among the passages ("ok and what did
+        they say needed to improve?" after a question on the MASH: the list says little of the MASH)."""
+        from index.question import asks_to_improve
+        from index.retrieve import IMPROVE_SECTION
+
+        if not asks_to_improve(question) or not (hints.years or hints.authorities or hints.named_kinds):
+            return result
+        if any(IMPROVE_SECTION.search(p.section) for p in result.passages):
+            return result
+        pinned = [m for m in self.retriever.metas.values() if hints.fits(m) and Filters.of(filters).admits(m)]
+        if not pinned or len(pinned) > 2:
+            return result
+        extra = []
+        for meta in pinned:
+            listed = next((c for c in self.docstore.chunks(meta.doc) if IMPROVE_SECTION.search(c.section)), None)
+            if listed is not None:
+                extra.append(self.retriever.passage(listed, score=max((p.score for p in result.passages), default=1.0)))
+        if not extra:
+            return result
+        k = k or self.settings.k
+        return Retrieval(extra + result.passages[:max(k - len(extra), 1)], result.timings_ms, result.dense, result.keyword)
 
     def _with_visit_facts(self, result: Retrieval, question: str, hints, filters: Filters, k: int | None) -> Retrieval:
         """The opening of the letter on a visit the question states something about — who inspected,

@@ -271,7 +271,11 @@ class QueryAnalyzer:
             # "What did Ofsted say…" points at the inspectorate's own documents rather than the news,
             # and is never answered by the council's own view of itself (the news may report it).
             kinds = INSPECTION_KINDS
-            named = (*INSPECTION_KINDS, "news article")
+            # The news reporting the inspectors speaks for them only where no letter of theirs is
+            # here: on an authority only the news covers ("what did Ofsted say about Waltham Forest?").
+            inspected = {_norm(m.authority or "") for m in self.metas if m.doc_type in INSPECTION_KINDS}
+            reported = not found or any(_norm(a) not in inspected for a in found)
+            named = (*INSPECTION_KINDS, "news article") if reported else INSPECTION_KINDS
         people = tuple(p for p, pattern in self._people_res if pattern.search(question))
         return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
                      named_kinds=named, home=home, topic=question)

@@ -38,7 +38,7 @@ _DATE_REQUEST = set(terms("date dates dated day days month months year years tim
 _IMPROVE_REQUEST = set(terms("improve improvement improvements improving must should need needs recommendation "
                              "recommendations area areas weakness weaknesses priority priorities"))
 _IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|areas? for|weakness|must|"
-                        r"should|needs? to|priorit)", re.I)
+                        r"should|needs? to|priorit|fix|put right|sort out|work on)", re.I)
 _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
              "judged": "judgement", "kid": "children", "kids": "children", "uni": "university",
              "jan": "january", "feb": "february", "sept": "september", "sep": "september", "oct": "october",
