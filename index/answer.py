@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from index.compose import ANAPHOR, QUALIFIER, REASON, compare, covering, fact, listing, with_following
-from index.premise import corrections, states_claim
+from index.premise import another_visit, corrections, states_claim
 from index.query import Hints, asks_its_own
-from index.question import ROLES, asks_to_improve, compare_sides, content_terms, expected_type, question_kind
+from index.question import ROLES, asks_to_improve, compare_sides, content_terms, expected_type, has_premise, question_kind
 from index.sentences import L_LOW, L_MIN, Candidate, candidates, score, strangers
 from index.types import Answer, Citation, Passage, Sentence
 
@@ -67,8 +67,15 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     # With nothing from the documents the question names, a premise may have misattributed what
     # another document says ("Ofsted told us our QA processes remain a strength"): a sentence that
     # states the claim, on most of its subject, not one that touches it.
-    claims = [c for c in eligible if c.lexical + c.section >= L_MIN] if premise and not consistent else eligible
-    if not consistent and not (premise and claims):
+    # (Only a question that asserts something: "Who was the QA manager on the May 2022 visit?" is not
+    # answered by the 2018 visit's.)
+    asserts = has_premise(question)
+    claims = [c for c in eligible if c.lexical + c.section >= L_MIN] if asserts and not consistent else eligible
+    if premise and another_visit(question, hints, passages):
+        # "Barnet's second monitoring visit in February 2018" is neither the fifth nor in November:
+        # a visit the documents do not hold.
+        return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
+    if not consistent and not (asserts and claims):
         # Nothing answers the question as asked; when it names an inspector who was not on the
         # visit it describes, the visit's real inspectors are still the answer it needs.
         fixes = corrections(question, hints, cands, [], passages) if premise else []

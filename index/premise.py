@@ -101,33 +101,57 @@ def _visit_claims(question, hints, cands, passages, docs) -> list[Candidate]:
     """When the question says when a visit took place or which monitoring visit it was, and the
     visit it otherwise describes differs on one of those ("the focused visit in June 2022" was on 4
     and 5 May; "Barnet's fourth monitoring visit in November 2018" was its fifth), the sentence that
-    says so. A visit that differs on both was another visit, which the documents may not cover."""
+    says so. (A visit that differs on both was another visit: see another_visit.)"""
+    found = _stated_visit(question)
+    if not found:
+        return []
+    fixes: list[list[Candidate]] = []
+    for doc, (wrong_date, wrong_ordinal) in _visits_as_stated(found, hints, passages, docs).items():
+        if not (wrong_date or wrong_ordinal):
+            return []  # the visit the question describes is as it says
+        mine = [c for c in cands if passages[c.passage].doc == doc]
+        if wrong_date and not wrong_ordinal:
+            fixes.append([c for c in mine if DAY_DATE.search(c.text) and _VISIT.search(c.text)][:1])
+        elif wrong_ordinal and not wrong_date and (hints.years or found[1]):
+            # "the fourth monitoring visit in November 2018": known by its date too
+            fixes.append([c for c in mine if ORDINAL_VISIT.search(c.text)][:1])
+    return next((f for f in fixes if f), [])
+
+
+def another_visit(question: str, hints: Hints, passages: list[Passage]) -> bool:
+    """Whether the question dates and numbers a visit otherwise than every letter here on a visit it
+    could mean: "Barnet's second monitoring visit in February 2018" is not the fifth, in November."""
+    found = _stated_visit(question)
+    if found is None or not (found[0] or found[1]) or not found[2]:
+        return False
+    visits = _visits_as_stated(found, hints, passages, {p.doc for p in passages if hints.fits(p.meta)})
+    return bool(visits) and all(wrong_date and wrong_ordinal for wrong_date, wrong_ordinal in visits.values())
+
+
+def _stated_visit(question: str) -> tuple[list[str], set[int], set[str]] | None:
+    """The day-dates, months and ordinals a question gives a visit; None when it gives none."""
     days = [d.lower() for d in question_dates(question)]
     # Only a month said of the visit counts ("the June 2022 visit", "came in June"), not any month
     # the question names ("judged inadequate in July 2017").
     months = {_MONTHS.index((m.group("a") or m.group("b")).lower()[:3]) + 1 for m in _VISIT_MONTH.finditer(question)}
     ordinals = {m.group(1).lower() for m in ORDINAL_VISIT.finditer(question)}
-    if not (days or months or ordinals):
-        return []
-    visits = {p.doc: p for p in passages if p.meta.visit_start and (p.doc in docs or hints.fits(p.meta))}
-    fixes: list[list[Candidate]] = []
-    for doc, p in visits.items():
-        mine = [c for c in cands if passages[c.passage].doc == doc]
-        text = " ".join(q.text for q in passages if q.doc == doc).lower()
-        found = {m.group(1).lower() for c in mine for m in ORDINAL_VISIT.finditer(c.text)}
-        wrong_date = bool(days and not any(d in text for d in days)) or bool(months and int(p.meta.visit_start[5:7])
-                                                                               not in months)
-        wrong_ordinal = bool(ordinals and found and not found & ordinals)
-        if not (wrong_date or wrong_ordinal):
-            return []  # the visit the question describes is as it says
-        if wrong_date and wrong_ordinal:
+    return (days, months, ordinals) if days or months or ordinals else None
+
+
+def _visits_as_stated(found, hints: Hints, passages: list[Passage], docs: set[str]) -> dict[str, tuple[bool, bool]]:
+    """For each visit letter among the passages that the question may mean: whether its date and
+    its number differ from what the question says of them (False where the question says nothing)."""
+    days, months, ordinals = found
+    out = {}
+    for p in passages:
+        if not p.meta.visit_start or p.doc in out or not (p.doc in docs or hints.fits(p.meta)):
             continue
-        if wrong_date:
-            dated = [c for c in mine if DAY_DATE.search(c.text) and _VISIT.search(c.text)]
-            fixes.append(dated[:1])
-        elif hints.years or months:  # "the fourth monitoring visit in November 2018": known by its date too
-            fixes.append([c for c in mine if ORDINAL_VISIT.search(c.text)][:1])
-    return next((f for f in fixes if f), [])
+        text = " ".join(q.text for q in passages if q.doc == p.doc)
+        numbered = {m.group(1).lower() for m in ORDINAL_VISIT.finditer(text)}
+        wrong_date = bool(days and not any(d in text.lower() for d in days)) or bool(
+            months and int(p.meta.visit_start[5:7]) not in months)
+        out[p.doc] = (wrong_date, bool(ordinals and numbered and not numbered & ordinals))
+    return out
 
 
 def _inspectors(question, hints, cands, passages, docs) -> list[Candidate]:

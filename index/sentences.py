@@ -193,7 +193,10 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
             # What a visit set out to look at ("Inspectors considered…", "Areas covered by the visit")
             # shares every word of a question about what it found, and says nothing of it.
             c.typed = False
-        c.consistent = hints.fits(p.meta, p.text) and not about_another(c.text, p.meta, hints)
+        c.consistent = hints.fits(p.meta, p.text) and not about_another(c.text, p.meta, hints) and (
+            # A figure of another period than the one asked about ("what was it in 2021/22?") does not
+            # answer, though its slide mentions that year elsewhere.
+            not (hints.years and expect in ("count", "number", "percent")) or hints.fits(p.meta, c.text))
         if hints.elsewhere and hints.people:
             # "Did she inspect anywhere else?": only the visits she was on.
             c.consistent = c.consistent and bool(set(hints.people) & set(p.meta.inspectors))
