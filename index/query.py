@@ -23,6 +23,10 @@ _KINDS = [
     (r"(?<!bad )(?<!good )\bnews\b(?!\s+(?:is|was)\b)|\barticle\b|\bpress\b|\bCYP ?Now\b|\bjournalist|\bbyline\b|"
      r"\breport(?:ed|ing) in the media", ("news article",), True),
     (r"\bJTAI\b|\bjoint targeted", ("joint targeted area inspection",), True),
+    # "the 2018 letter", "Ofsted's letter to Barnet": the inspectorate's letters.
+    (r"\b(?:the|our|their|that|this|ofsted['’]s|\w+['’]s)\s+(?:(?:19|20)\d\d\s+|(?:january|february|march|april|may|june|"
+     r"july|august|september|october|november|december)\s+)*(?:ofsted\s+)?letters?\b",
+     ("focused visit letter", "monitoring visit letter"), True),
     (r"\bILACS (?:inspection|report)\b|\bfull inspection\b|\bgraded inspection\b|\binspection report\b",
      ("ILACS inspection report",), False),
     # "the 2022 visit", "our March 2018 visit", "Barnet's visit" (not social workers' visits to children).
