@@ -59,7 +59,10 @@ def listing(cands: list[Candidate], passages: list[Passage], query: str, pool: l
     improve = asks_to_improve(query)
     if improve:
         # "What needs to improve?" is answered by the list under such a heading, when one was found.
-        listed = [c for c in cands if c.bullet and IMPROVE_SECTION.search(passages[c.passage].section)]
+        # (Any of the list's items will do as its handle, not only those on the subject: "and what did
+        # they say needed to improve?" after a question on the MASH is answered by the whole list.)
+        listed = [c for c in (cands + everything) if c.bullet and c.consistent and c.typed
+                  and IMPROVE_SECTION.search(passages[c.passage].section)]
         best = listed[0] if listed else best
     items = sorted((c for c in everything if c.passage == best.passage and c.bullet), key=lambda c: c.start)
     if len(items) >= 2 and ((improve and best.bullet) or best.text.rstrip().endswith(":")):

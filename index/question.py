@@ -64,7 +64,7 @@ _SCOPE_Q = re.compile(
     r"\bwhat (?:was|were|did|is) (?:ofsted|inspectors|the inspectors|they|it|she|he)\s+(?:look(?:ing)? at|"
     r"focus(?:ed|ing)? on|cover(?:ing)?|consider(?:ing)?|examin\w+|review(?:ing)?)\b(?!\s+(?:in|about)\b)", re.I)
 #: A visit's remit as letters state it: "Inspectors considered the local authority's arrangements for…".
-SCOPE = re.compile(r"\b(?:inspectors|the visit|this visit|the inspection|this inspection)\s+(?:considered|looked at|"
+SCOPE = re.compile(r"\b(?:inspectors|they|the visit|this visit|the inspection|this inspection)\s+(?:also\s+)?(?:considered|looked at|"
                     r"evaluated|reviewed|examined|focused on)\b|\bareas? covered by the visit\b", re.I)
 _SCOPE_WORDS = set(terms("area areas aspect part topic theme service services practice look looking looked focus "
                          "focused cover covered consider considered examine examined review reviewed about"))
