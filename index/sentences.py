@@ -61,6 +61,7 @@ class Candidate:
     bare: bool = False  # the question has no subject words of its own (they are all hints or generic)
     finding: bool = False  # the question asks for findings, not a name, date, figure or grade
     holds: dict = field(default_factory=dict)  # subject term -> its share of the question's weight, held here
+    own: float = 0.0  # the share of the subject the sentence's own words hold (not its neighbours')
 
     @property
     def supported(self) -> bool:
@@ -183,6 +184,7 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
             around |= set(terms(f"{p.meta.title} {p.section}"))
         near = [t for t in q_terms if t not in matched and term_match(t, around)]
         c.holds = {t: weights[t] / total for t in matched} | {t: 0.6 * weights[t] / total for t in near}
+        c.own = sum(weights[t] for t in matched) / total if q_terms else 0.0
         c.lexical = sum(c.holds.values()) if q_terms else 0.0
         c.section = sum(weights[t] for t in q_terms if t not in matched and term_match(t, section)) / total \
             if q_terms else 0.0
@@ -208,9 +210,12 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
         # answer as 12 and 20 do (key strings 0.806, 0.806, 0.807) at under half the cost of 20,
         # which kept the ILACS benchmark's p95 above 150 ms (bench/query.py). Each is cut to its
         # first 16 words (14 words: 0.794; 12: 0.789).
+        # A sentence that holds the subject itself comes before one whose slide title or neighbours
+        # hold it ("Children in Care and Care Leavers" titles every sentence of its slide).
         q = set(terms(question))
         order = sorted(range(len(cands)), key=lambda i: (
-            -(cands[i].lexical + cands[i].section + 0.5 * cands[i].typed), -len(q & sentence_terms[i]), i))
+            -(cands[i].own + 0.5 * cands[i].typed), -(cands[i].lexical + cands[i].section),
+            -len(q & sentence_terms[i]), i))
         keep = order[:DENSE_CANDIDATES]
         # A sentence's first DENSE_WORDS words carry its meaning; the tail of a long one costs as much
         # to embed as the rest of the answer (bench/query.py).
