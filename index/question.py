@@ -24,6 +24,7 @@ _GENERIC = set(terms(
     "quick someone briefing pack remember recall vaguely ring rings bell sure pull together everything summarise "
     "summarize summary wording exact quote citation slide please ok okay just bit stuff wonder wondering confirm "
     "true correct prepping preparing prep remind apparently basically roughly hearing heard per via "
+    "alongside among amongst towards upon onto beside throughout whether "
     "may mr mrs ms miss dr anyone anybody"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation eval assessment sef news article piece "
                         "report reports inspection inspections ofsted inspectors inspector hmi council authority borough "
@@ -151,7 +152,7 @@ def question_kind(question: str, hints: Hints) -> str:
     # "Who wrote the piece on our visit and Waltham Forest's?": the authorities describe the one
     # document a name or date is asked of, unless the question sets them side by side.
     if several and expected_type(question) in ("person", "inspector", "addressee", "visit", "date") \
-            and not EXPLICIT_COMPARE_Q.search(question):
+            and not EXPLICIT_COMPARE_Q.search(question) and not re.search(r"\b(?:each|both|either)\b", question, re.I):
         several = False
     # With one side named, only a word that sets things side by side makes a comparison: "What did
     # we say still needed sorting?" asks for findings.
