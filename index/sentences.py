@@ -29,7 +29,7 @@ L_MIN, L_LOW, D_MIN, D_HIGH = 0.5, 0.25, 0.5, 0.62
 F_MIN, F_LOW, PAIR_SHARE = 0.4, 0.1, 0.05
 
 
-DENSE_CANDIDATES = 8
+DENSE_CANDIDATES = 6
 
 
 #: A question word that no document uses weighs this share of its idf: it cannot tell sentences
@@ -206,10 +206,11 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
         # Embedding every sentence of five passages is most of an answer's cost; the sentences that
         # carry the most of the question's subject (and hold the type of answer asked for) are the
         # ones that can win, so only the best DENSE_CANDIDATES are embedded (the rest score 0 on
-        # similarity). On the 448 development questions (eval/gold/seeds.jsonl and dev.jsonl) 8
-        # answer as 12 and 20 do (key strings 0.806, 0.806, 0.807) at under half the cost of 20,
-        # which kept the ILACS benchmark's p95 above 150 ms (bench/query.py). Each is cut to its
-        # first 16 words (14 words: 0.794; 12: 0.789).
+        # similarity). On the 448 development questions (eval/gold/seeds.jsonl and dev.jsonl) 6
+        # answer almost as 8, 12 and 20 do (key strings 0.804 against 0.805–0.807; 4: 0.799) at a
+        # third of the cost of 20, which kept the ILACS benchmark's p95 above 150 ms (bench/query.py:
+        # the encoder is nine tenths of an answer's time). Each is cut to its first 16 words (14
+        # words: 0.794; 12: 0.789).
         # A sentence that holds the subject itself comes before one whose slide title or neighbours
         # hold it ("Children in Care and Care Leavers" titles every sentence of its slide).
         q = set(terms(question))
