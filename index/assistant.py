@@ -217,15 +217,9 @@ class Assistant:
         pinned = [m for m in self.retriever.metas.values() if hints.fits(m) and Filters.of(filters).admits(m)]
         if not pinned or len(pinned) > 2:
             return result
-        extra = []
-        for meta in pinned:
-            listed = next((c for c in self.docstore.chunks(meta.doc) if IMPROVE_SECTION.search(c.section)), None)
-            if listed is not None:
-                extra.append(self.retriever.passage(listed, score=max((p.score for p in result.passages), default=1.0)))
-        if not extra:
-            return result
-        k = k or self.settings.k
-        return Retrieval(extra + result.passages[:max(k - len(extra), 1)], result.timings_ms, result.dense, result.keyword)
+        top = max((p.score for p in result.passages), default=1.0)
+        lists = [next((c for c in self.docstore.chunks(m.doc) if IMPROVE_SECTION.search(c.section)), None) for m in pinned]
+        return self._with_passages(result, [self.retriever.passage(c, score=top) for c in lists if c], k, first=True)
 
     def _with_visit_facts(self, result: Retrieval, question: str, hints, filters: Filters, k: int | None) -> Retrieval:
         """The opening of the letter on a visit the question states something about — who inspected,
@@ -246,20 +240,27 @@ class Assistant:
         if hints.people and not states_visit_fact(question, replace(hints, people=())):
             # Only an inspector is claimed: the visits that inspector was not on.
             described = [m for m in described if not set(hints.people) & set(m.inspectors)]
-        extra = []
-        for meta in described:
-            opening = next((c for c in self.docstore.chunks(meta.doc)
-                            if DAY_DATE.search(c.text) and re.search(r"\b(?:visit|inspection)", c.text, re.I)), None)
-            if opening is None or any(p.doc == opening.doc and p.start < opening.end and opening.start < p.end
-                                      for p in result.passages):
-                continue
-            floor = min((p.score for p in result.passages), default=1.0)
-            extra.append(self.retriever.passage(opening, score=floor))
+        floor = min((p.score for p in result.passages), default=1.0)
+        openings = [next((c for c in self.docstore.chunks(m.doc)
+                          if DAY_DATE.search(c.text) and re.search(r"\b(?:visit|inspection)", c.text, re.I)), None)
+                    for m in described]
+        return self._with_passages(result, [self.retriever.passage(c, score=floor) for c in openings if c], k)
+
+    def _with_passages(self, result: Retrieval, extra: list[Passage], k: int | None, first: bool = False) -> Retrieval:
+        """``result`` with the passages of ``extra`` it lacks, first or last, still at most ``k`` within the
+        context budget: the lowest-ranked of its own passages make room."""
+        from index.text import count_tokens
+
+        extra = [e for e in extra if not any(p.doc == e.doc and p.start < e.end and e.start < p.end
+                                             for p in result.passages)]
         if not extra:
             return result
         k = k or self.settings.k
-        kept = result.passages[:max(k - len(extra), 1)]
-        return Retrieval(kept + extra, result.timings_ms, result.dense, result.keyword)
+        own = result.passages[:max(k - len(extra), 1)]
+        while len(own) > 1 and sum(count_tokens(p.text) for p in own + extra) > self.settings.context_tokens:
+            own.pop()
+        passages = extra + own if first else own + extra
+        return Retrieval(passages, result.timings_ms, result.dense, result.keyword)
 
     def stream(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
                k: int | None = None) -> Iterator[str | Answer]:
