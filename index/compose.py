@@ -14,15 +14,11 @@ from index.types import Passage
 
 #: The weaker bar for the second side of a comparison (see compare).
 COMPARE_MIN = 0.2
-
-
+#: The sentence after a chosen one that gives its cause ("Some of the delays are a consequence of…"),
+#: refers back to it ("Permanence planning and practice for these children are weak…"), or
+#: qualifies it ("However, these changes are still too recent…").
 REASON = re.compile(r"\b(?:because|due to|consequence|as a result|caused by|owing to|reasons?|result of)\b", re.I)
-
-
-#: "Permanence planning and practice for these children are weak…": a sentence that refers back.
 ANAPHOR = re.compile(r"^(?:[\w'’,-]+\s+){0,7}?(?:these|those)\s+\w+", re.I)
-
-
 QUALIFIER = re.compile(r"^(?:However|But|Although|Nevertheless|Nonetheless|Despite this|Even so|That said|Yet)\b")
 
 
@@ -70,7 +66,7 @@ def listing(cands: list[Candidate], passages: list[Passage], query: str, pool: l
     return covering(best, [c for c in pool if c is not best], LIST_MAX)
 
 
-#: At most this many sentences answer a question for findings (or one side of a comparison).
+#: At most this many sentences answer a question for a list of findings.
 LIST_MAX = 5
 
 

@@ -8,40 +8,30 @@ import re
 from dataclasses import dataclass, field
 
 from index.query import Hints
-from index.question import (BYLINE, DAY_DATE, SCOPE, abbreviation_terms, content_terms, has_type, new_value, proper_names,
-                            question_numbers, seen_term, term_match)
+from index.question import BYLINE, DAY_DATE, SCOPE, content_terms, has_type, new_value, proper_names, question_numbers
 from index.text import sentence_spans, terms
 from index.types import Passage
+from index.vocabulary import abbreviation_terms, seen_term, term_match
 
 # How a sentence's relevance is weighed: its share of the question's subject words (idf-weighted),
 # its embedding similarity to the question, the retrieval score of its passage, subject words
 # found only in its section title, and whether it holds the type of answer asked for.
 W_LEXICAL, W_DENSE, W_PRIOR, W_SECTION, W_TYPE = 0.35, 0.35, 0.2, 0.1, 0.15
-
-
-#: A sentence supports an answer when it carries enough of the question's subject: this share
-#: of its subject words, or a lower share with this embedding similarity, or this similarity alone.
-#: Calibrated on eval/gold/seeds.jsonl so that every unanswerable question abstains
-#: (`python -m eval.ci` reports abstention precision and recall).
+#: A sentence supports an answer for a name, date, figure or grade when it carries this share of the
+#: subject, or the lower share with this embedding similarity; a question with no subject words of
+#: its own may be answered on similarity alone (D_HIGH). For findings the bars are F_MIN, or F_LOW
+#: with that similarity or with two subject words each above PAIR_SHARE of the weight. Calibrated on
+#: the development gold sets so that unanswerable questions abstain and answerable ones do not
+#: (`python -m eval.ci` reports both).
 L_MIN, L_LOW, D_MIN, D_HIGH = 0.5, 0.25, 0.5, 0.62
-
-
 F_MIN, F_LOW, PAIR_SHARE = 0.4, 0.1, 0.05
-
-
-DENSE_CANDIDATES = 6
-
-
+#: How many candidate sentences are embedded, and how many of their first words (see score()).
+DENSE_CANDIDATES, DENSE_WORDS = 6, 16
 #: A question word that no document uses weighs this share of its idf: it cannot tell sentences
 #: apart, and is more often how the question is put ("a caveat", "rings a bell") than what it asks.
 UNSEEN_WEIGHT = 0.3
-
-
 #: A follow-up's words carried from the earlier question weigh this share of its own.
 CARRIED_WEIGHT = 0.5
-
-
-DENSE_WORDS = 16
 
 
 @dataclass
@@ -80,6 +70,7 @@ class Candidate:
 
 
 def candidates(passages: list[Passage]) -> list[Candidate]:
+    """Every sentence, bullet and table row of ``passages`` that can be evidence, in passage order."""
     out = []
     for i, p in enumerate(passages):
         for a, b in _rows(p.text, sentence_spans(p.text)):

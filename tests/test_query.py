@@ -446,7 +446,7 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("protection", "children on CP plans", True),
 ])
 def test_a_subject_word_matches_its_adverb_plural_and_abbreviations(term, words, matches):
-    from index.question import term_match
+    from index.vocabulary import term_match
     from index.text import terms
 
     assert term_match(terms(term)[0], set(terms(words))) is matches

@@ -1,0 +1,88 @@
+"""How a question's words match the documents' words: the sector's abbreviations both ways ("EDT"
+is the emergency duty team; "conference" is part of "ICPC"), a short thesaurus of staff words for
+the documents' own ("permission": consent), plurals and adverbs the light stemmer leaves alone."""
+
+from __future__ import annotations
+
+from index.text import terms
+
+
+def _abbreviations() -> dict[str, list[str]]:
+    from index.query import ABBREVIATIONS
+
+    return {stem_term: terms(expansion) for abbr, expansion in ABBREVIATIONS.items() for stem_term in terms(abbr)}
+
+
+_ABBR: dict[str, list[str]] = {}
+_ABBREVIATED: dict[str, set[str]] = {}  # a word of an expansion -> the abbreviations it is part of
+
+
+#: Words the documents use for what staff ask about in other words ("reorganised" / "re-configured",
+#: "waiting" / "delays"): a question's word matches any word of its class.
+_CLASSES = [set(terms(words)) for words in (
+    "reorganise reorganised reorganisation restructure restructured reconfigure reconfigured configured redesign "
+    "redesigned remodel remodelled",
+    "wait waiting waits delay delays delayed",
+    "criticise criticised criticism weakness weaknesses",
+    "praise praised strength strengths",
+    "faith faiths mosque mosques church churches temple synagogue religious",
+    # Everyday words for the documents' own (a short thesaurus of how staff and councillors put it).
+    "permission permissions consent consented consenting",
+    "failing failed inadequate",
+    "mum mums mother mothers women",
+    "schooling education educational",
+    "court courts proceedings",
+    "workload workloads caseload caseloads",
+    "worry worries worried concern concerns concerned",
+    "overseeing oversight oversee",
+    "handover handovers transition transitional",
+    "homeless homelessness housing",
+    "absence absences absent attendance",
+    "morale motivation",
+)]
+CLASS_OF = {t: c for c in _CLASSES for t in c}
+
+
+def term_match(term: str, present: set[str]) -> bool:
+    """``term``, its expansion when it is an abbreviation (EDT: emergency duty team), or a word
+    that one begins with the other, six letters at least (invest/investment)."""
+    if term in present or term + "s" in present or (term.endswith("s") and term[:-1] in present):
+        return True  # a plural the stemmer leaves alone ("GP" / "GPs")
+    if term + "ly" in present or (term.endswith("ly") and term[:-2] in present):
+        return True  # "a month" / "monthly", "year" / "yearly"
+    if term in CLASS_OF and CLASS_OF[term] & present:
+        return True
+    if not _ABBR:
+        _ABBR.update(_abbreviations())
+        for abbr, words in _ABBR.items():
+            for word in words:
+                _ABBREVIATED.setdefault(word, set()).add(abbr)
+    expansion = _ABBR.get(term)
+    if expansion and all(t in present for t in expansion):
+        return True
+    if any(a in present or a + "s" in present for a in _ABBREVIATED.get(term, ())):
+        return True  # "conference" in "ICPC", "section" in "S47s"
+    if len(term) >= 6:
+        return any(p.startswith(term) or (len(p) >= 6 and term.startswith(p)) for p in present)
+    return False
+
+
+def seen_term(term: str, known) -> bool:
+    """Whether the documents hold ``term`` in any form ``term_match`` accepts: ``known(t)`` says
+    whether an indexed chunk holds the exact term ``t``. (A prefix match is not looked for: it
+    would mean scanning the whole vocabulary.)"""
+    if known(term) or known(term + "s") or (term.endswith("s") and known(term[:-1])):
+        return True
+    if term in CLASS_OF and any(known(t) for t in CLASS_OF[term]):
+        return True
+    term_match(term, set())  # fills the abbreviation tables
+    expansion = _ABBR.get(term)
+    if expansion and all(known(t) for t in expansion):
+        return True
+    return any(known(a) for a in _ABBREVIATED.get(term, ()))
+
+
+def abbreviation_terms(term: str) -> list[str]:
+    """The terms an abbreviation stands for ("eha" → early, help, assessment); [] for other words."""
+    term_match(term, set())  # fills the abbreviation tables
+    return _ABBR.get(term, [])
