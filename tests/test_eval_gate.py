@@ -89,7 +89,9 @@ def test_the_committed_baseline_is_well_formed():
     data = gate.load(gate.DEFAULT_BASELINE)
     if data is None:
         pytest.skip("eval/baseline.json not written yet")
-    assert data["gold"] == ["seeds.jsonl"]
+    from eval.ci import GOLD_FILES
+
+    assert data["gold"] == [path.name for path in GOLD_FILES]
     for name, spec in data["metrics"].items():
         assert name in gate.HEADLINE and spec["better"] in ("higher", "lower")
         assert spec["tolerance"] is None or spec["tolerance"] >= 0
