@@ -190,12 +190,13 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     # Who inspected a visit, when it took place, whom its letter went to: facts of the document the
     # question pins down, which its other words describe ("the visit about finding kids permanent
     # homes") rather than repeat. The document's sentence of the right type answers, when its passage
-    # holds any of those words — and names the role asked for ("the QA manager").
+    # holds any of those words or it names the role asked for ("the QA manager", "who wrote it"); it
+    # must name that role whenever one is asked for.
     roles = [sentence for asked_for, sentence in ROLES if asked_for.search(question)]
     facts = expect in ("person", "inspector", "addressee", "visit") and pinned
     eligible = [c for c in cands if c.typed and all(r.search(c.text) for r in roles) and (
         c.supported or located and (expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I))
-        or facts and c.consistent and c.lexical + c.section > 0)]
+        or facts and c.consistent and (c.lexical + c.section > 0 or bool(roles)))]
     return eligible, q_terms
 
 

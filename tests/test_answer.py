@@ -687,3 +687,16 @@ def test_a_stated_figure_of_something_else_gets_the_count_of_its_size(any_embedd
     result = ask("Is it right that we had 443 children on CP plans?", [CP_FIGURES, LAC_FIGURE], any_embedder, analyzer)
     assert_grounded(result)
     assert "443" in result.text and "402" in result.text
+
+
+BYLINE_PIECE = passage(NEWS, (
+    "Ofsted praises work at two councils\n\nJoe Lepper, Tuesday, April 3, 2018\n\n"
+    "Waltham Forest's Mash was found to offer timely responses to referrals."), section="")
+
+
+def test_who_wrote_a_piece_is_its_byline_though_the_question_describes_the_piece_in_other_words(any_embedder):
+    analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
+    result = ask("Who wrote the CYP Now piece covering us and Waltham Forest?", [BYLINE_PIECE], any_embedder,
+                 analyzer)
+    assert_grounded(result)
+    assert "Joe Lepper" in result.text, result.text
