@@ -35,6 +35,9 @@ _KINDS = [
      r"visits?\b(?!\s+(?:to|with)\s+(?:children|families|the child|young|homes?))",
      ("focused visit letter", "monitoring visit letter"), False),
 ]
+#: "What did the May 2022 Ofsted visit find?": the visit is the source that speaks, so its letter.
+_VISIT_SPEAKS = re.compile(r"\bvisits?\s+(?:find|found|say|said|tell|told|conclude|concluded|note|noted|think|thought|"
+                           r"report|reported|flag|flagged|highlight|highlighted|pick|picked)\b", re.I)
 _HOME = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.I)
 _INSPECTORATE = re.compile(r"\b(?:ofsted|inspectors?|inspection|HMI|inspected)\b", re.I)
 INSPECTION_KINDS = ("focused visit letter", "monitoring visit letter", "ILACS inspection report",
@@ -271,6 +274,8 @@ class QueryAnalyzer:
         found_kinds = [(kinds, named) for pattern, kinds, named in _KINDS if re.search(pattern, question, re.I)]
         kinds = tuple(dict.fromkeys(k for ks, _ in found_kinds for k in ks))
         named = tuple(dict.fromkeys(k for ks, is_named in found_kinds if is_named for k in ks))
+        if not named and _VISIT_SPEAKS.search(question):
+            named = tuple(k for k in kinds if k.endswith("visit letter"))
         if not kinds and _INSPECTORATE.search(question):
             # "What did Ofsted say…" points at the inspectorate's own documents rather than the news,
             # and is never answered by the council's own view of itself (the news may report it).
@@ -314,13 +319,15 @@ class QueryAnalyzer:
         # "Which of those have we put in our priorities?" asks about our own documents, whatever the
         # earlier question's source was; "what did it say about…" still means that source.
         own_source = own and hints.home and not _REFERS_TO_SOURCE.search(question)
+        # "What did they tell us to fix?" names us as the earlier question did: no new authority.
+        new_authorities = [a for a in hints.authorities if a not in prev_hints.authorities]
         carried = replace(
             hints,
             authorities=_union(prev_hints.authorities, hints.authorities) if beside else
             hints.authorities or (() if elsewhere else prev_hints.authorities),
             elsewhere=prev_hints.authorities if elsewhere and not hints.authorities else (),
             years=_union(prev_hints.years, hints.years) if beside else hints.years or prev_hints.years,
-            doc_types=hints.doc_types or (() if hints.years or hints.authorities or elsewhere or own_source
+            doc_types=hints.doc_types or (() if hints.years or new_authorities or elsewhere or own_source
                                           else prev_hints.doc_types),
             # What the earlier question said the answer is (the inspectors' view, a focused visit) holds
             # for "and in 2022?" too.

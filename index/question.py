@@ -38,7 +38,7 @@ _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote 
 _DATE_REQUEST = set(terms("date dates dated day days month months year years time times"))
 #: Words that only ask for what needs to improve; the list under such a heading answers them.
 _IMPROVE_REQUEST = set(terms("improve improvement improvements improving must should need needs recommendation "
-                             "recommendations area areas weakness weaknesses priority priorities"))
+                             "recommendations area areas weakness weaknesses priority priorities fix fixing"))
 _IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|areas? for|weakness|must|"
                         r"should|needs? to|priorit|fix|put right|sort out|work on)", re.I)
 _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
@@ -103,7 +103,7 @@ _GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:(?:was|is|were|did)\s+)?(?:(?:the|
 _LIST_Q = re.compile(
     r"\b(?:what needs to improve|improve|improvements?|recommendations?|areas? (?:for|requiring)|"
     r"weakness(?:es)?|strengths?|priorit(?:y|ies)|concerns?|findings|list|actions?|worries|issues|problems|"
-    r"praised?|things|activit(?:y|ies)|measures|steps|initiatives|arrangements)\b|"
+    r"praised?|things|activit(?:y|ies)|measures|steps|initiatives|arrangements|fix|put right|sort out)\b|"
     # "What do we run / offer / provide…" asks for what is in place: usually more than one thing.
     r"\bwhat\b.*\b(?:do|does) (?:we|they|the council)\s+(?:run|offer|provide|do|have in place)\b|"
     # "What did the visit say about…" asks for the findings on a subject, not a single fact.
@@ -188,6 +188,8 @@ _VISIT_DATE_Q = re.compile(
     r"\bon[- ]site\b|\bwhen was the (?:[\w'’-]+ ){0,4}(?:visit|inspection)\b|\bdates\b[^?]*\b(?:visit|inspect\w*|came|was in|"
     r"were in)\b",
     re.I)
+_TRAILING_CLAUSE = re.compile(r"^(\s*(?:how|what|why|which|who|did|does|do|is|are|was|were|has|have|can|could)\b[^?]*?)"
+                              r"\s+(?:back\s+)?when\s+(?:they|ofsted|inspectors|the inspectors|hmis?|we|it)\b[^?]*", re.I)
 _LEADING_CLAUSE = re.compile(r"^\s*(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
                              r"where|when|did|does|do|is|are|was|were|can)\b)", re.I)
 
@@ -195,8 +197,9 @@ _LEADING_CLAUSE = re.compile(r"^\s*(?:when|since|as|after|before|while|if|now th
 def expected_type(question: str) -> str | None:
     """grade, scope (what a visit looked at), visit (another visit, with its dates), percent, count,
     number, inspector, addressee, person or date when the question asks for one; None otherwise."""
-    # "When Ofsted came in June 2022, what did they say about…?" asks what they said.
-    question = _LEADING_CLAUSE.sub("", question)
+    # "When Ofsted came in June 2022, what did they say about…?" and "How did Ofsted think our hub
+    # was doing when they came in 2018?" ask what they said.
+    question = _TRAILING_CLAUSE.sub(r"\1", _LEADING_CLAUSE.sub("", question))
     if _GRADE_Q.search(question):
         return "grade"
     if _ELSEWHERE_Q.search(question):

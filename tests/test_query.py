@@ -162,6 +162,17 @@ def test_and_in_another_year_keeps_the_topic_and_authority_and_replaces_the_year
     assert hints.authorities == (HOME,)
 
 
+def test_what_they_told_us_to_fix_is_asked_of_the_visit_the_earlier_question_named(analyzer):
+    from index.question import question_kind
+
+    query, hints = analyzer.with_history("ok so what did they tell us to fix?",
+                                         ["What did the May 2022 Ofsted visit find on permanence for our children?"])
+    assert "permanence" in query and hints.years == (2022,)
+    # "us" is the authority the earlier question was already about: the visit's letter still speaks.
+    assert hints.named_kinds == ("focused visit letter", "monitoring visit letter")
+    assert question_kind(query, hints) == "list"
+
+
 def test_what_about_another_authority_keeps_the_topic_and_replaces_the_authority(analyzer):
     query, hints = analyzer.with_history("What about Barnet?", ["How is our management oversight in the MASH?"])
     assert "management oversight" in query and "MASH" in query
@@ -350,6 +361,10 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("What was Ofsted looking at on the March 2018 focused visit?", "scope"),
     ("which number monitoring visit was Barnet's Nov 2018 one?", "count"),
     ("What was Barnet judged at its re-inspection?", "grade"),
+    # A "when" clause after the question says which visit, not that a date is wanted.
+    ("How did Ofsted think our safeguarding hub was doing when they came in 2018?", None),
+    ("Who led it when they came in 2018?", "inspector"),
+    ("What date was it when they came?", "date"),
 ])
 def test_the_type_of_answer_a_question_expects(question, expected):
     from index.question import expected_type
