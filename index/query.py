@@ -29,6 +29,12 @@ _KINDS = [
      ("focused visit letter", "monitoring visit letter"), True),
     (r"\bILACS (?:inspection|report)\b|\bfull inspection\b|\bgraded inspection\b|\binspection report\b",
      ("ILACS inspection report",), False),
+    # "the permanence visit", "our front door visit": a visit named by what it looked at (not a
+    # social worker's home or statutory visit).
+    (r"\b(?:the|our|their|this|that)\s+(?!(?:home|statutory|social|direct|school|joint|regular|timely|child|"
+     r"children|family|families|first|purposeful|face|unannounced|weekly|monthly|planned)\b)[\w'’-]+(?:\s+door)?\s+"
+     r"visits?\b(?!\s+(?:to|with)\s+(?:children|families|the child|young|homes?))",
+     ("focused visit letter", "monitoring visit letter"), False),
     # "the 2022 visit", "our March 2018 visit", "Barnet's visit" (not social workers' visits to children).
     (r"\b(?:the|our|their|this|that|last|latest|recent|\w+'s|\w+’s)\s+(?:(?:19|20)\d\d\s+|(?:january|february|march|"
      r"april|may|june|july|august|september|october|november|december)\s+(?:(?:19|20)\d\d\s+)?)?(?:ofsted\s+)?"
@@ -79,7 +85,12 @@ _KIND_SHORTHAND = {"FV": "focused visit", "FVs": "focused visits", "MV": "monito
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(_KIND_SHORTHAND) + r")\b")
 #: Idioms for what the documents say plainly.
 _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
-           (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number")]
+           (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number"),
+           # "How many times had Ofsted been back to Barnet?"
+           (re.compile(r"\b(?:been|come|gone|went|came) back (?:to|in)\b", re.I), "visited"),
+           # "When did Barnet get the failing rating…?"
+           (re.compile(r"\b(?:get|got|given|receive|received) (?:a|the|its|their|an) (?:failing|inadequate) "
+                       r"(?:rating|grade|judgement|judgment)\b", re.I), "get judged inadequate")]
 
 
 #: What the answer is for, which says nothing of where it is: "so I can use it in the SEF", "for

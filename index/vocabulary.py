@@ -29,6 +29,7 @@ _CLASSES = [set(terms(words)) for words in (
     # Everyday words for the documents' own (a short thesaurus of how staff and councillors put it).
     "permission permissions consent consented consenting",
     "failing failed inadequate",
+    "permanent permanence permanency",
     "mum mums mother mothers women",
     "schooling education educational",
     "court courts proceedings",

@@ -142,6 +142,10 @@ def test_a_kind_named_as_the_document_restricts_what_fits_but_a_visit_only_steer
     visits = analyzer.analyze("What was each one praised for in the March 2018 visits?")
     assert visits.doc_types and not visits.named_kinds
     assert "focused visit letter" not in analyzer.analyze("Are visits to children purposeful?").doc_types
+    # A visit named by what it looked at steers to the letters; a social worker's visit does not.
+    assert "focused visit letter" in analyzer.analyze("Any criticism in the permanence visit?").doc_types
+    assert "focused visit letter" in analyzer.analyze("What did our front door visit find?").named_kinds
+    assert not analyzer.analyze("Are the home visits timely?").doc_types
 
 
 def test_no_kind_when_none_is_named(analyzer):
@@ -459,6 +463,7 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("mont", "a monthly average", False),
     ("conference", "Over 40% of S47s progressed to ICPC", True),  # ICPC: initial child protection conference
     ("protection", "children on CP plans", True),
+    ("permanent", "planning for permanence", True),  # "finding kids permanent homes"
 ])
 def test_a_subject_word_matches_its_adverb_plural_and_abbreviations(term, words, matches):
     from index.vocabulary import term_match
@@ -490,6 +495,8 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("Was there anything they wanted us to keep an eye on?", "Was there anything they wanted us to monitor?"),
     ("Can you give me the exact wording so I can use it in the SEF?", "Can you give me the exact wording ?"),
     ("What did Ofsted say about the MASH for the director's briefing?", "What did Ofsted say about the MASH  ?"),
+    ("How many times had Ofsted been back to Barnet?", "How many times had Ofsted visited Barnet?"),
+    ("When did Barnet get the failing rating?", "When did Barnet get judged inadequate?"),
 ])
 def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out(question, spelled):
     from index.query import spell_out
