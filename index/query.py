@@ -88,6 +88,14 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number"),
            # "How many times had Ofsted been back to Barnet?"
            (re.compile(r"\b(?:been|come|gone|went|came) back (?:to|in)\b", re.I), "visited"),
+           # "Does our SEF line up with what the inspectors said?", "How did ours stack up against Barnet's?"
+           (re.compile(r"\b(?:lines?|lined|lining|match(?:es|ed)?|squares?|squared|tall(?:y|ies|ied)|stacks?|stacked|"
+                       r"measures?|measured) up (?:with|against|to)\b", re.I), "compare with"),
+           # "How were we checking our own work?": quality assurance.
+           (re.compile(r"\bcheck(?:ing|s|ed)?[- ](?:on[- ])?(?:our|its|their|your)[- ]own[- ](?:work|practice)\b", re.I),
+            "quality assurance and auditing"),
+           # "back in 2018" is in 2018.
+           (re.compile(r"\bback in (?=(?:19|20)\d\d\b)", re.I), "in "),
            # "When did Barnet get the failing rating…?"
            (re.compile(r"\b(?:get|got|given|receive|received) (?:a|the|its|their|an) (?:failing|inadequate) "
                        r"(?:rating|grade|judgement|judgment)\b", re.I), "get judged inadequate")]

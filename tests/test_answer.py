@@ -700,3 +700,18 @@ def test_who_wrote_a_piece_is_its_byline_though_the_question_describes_the_piece
                  analyzer)
     assert_grounded(result)
     assert "Joe Lepper" in result.text, result.text
+
+
+TEAM_AND_AUDITS = passage(VISIT_2018, (
+    "The inspectors were Louise Warren, HMI, and John Roughton, HMI. The quality assurance manager was Sean "
+    "Tarpey, SHMI.\n\nHowever, some local authority thematic audits are not comprehensive enough."),
+    section="Findings")
+
+
+def test_the_line_naming_the_inspection_team_answers_who_not_what_was_found(any_embedder, analyzer):
+    found = ask("What did Ofsted make of our quality assurance and audits in 2018?", [TEAM_AND_AUDITS], any_embedder,
+                analyzer)
+    assert_grounded(found)
+    assert "thematic audits" in found.text and "Sean Tarpey" not in found.text, found.text
+    who = ask("Who was the quality assurance manager on the 2018 visit?", [TEAM_AND_AUDITS], any_embedder, analyzer)
+    assert "Sean Tarpey" in who.text, who.text

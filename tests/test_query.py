@@ -497,6 +497,8 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("What did Ofsted say about the MASH for the director's briefing?", "What did Ofsted say about the MASH  ?"),
     ("How many times had Ofsted been back to Barnet?", "How many times had Ofsted visited Barnet?"),
     ("When did Barnet get the failing rating?", "When did Barnet get judged inadequate?"),
+    ("Does our SEF line up with what the inspectors said?", "Does our SEF compare with what the inspectors said?"),
+    ("How were we checking our own work back in 2018?", "How were we quality assurance and auditing in 2018?"),
 ])
 def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out(question, spelled):
     from index.query import spell_out
