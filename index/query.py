@@ -31,8 +31,8 @@ _KINDS = [
      ("ILACS inspection report",), False),
     # "the permanence visit", "our front door visit": a visit named by what it looked at (not a
     # social worker's home or statutory visit).
-    (r"\b(?:the|our|their|this|that)\s+(?!(?:home|statutory|social|direct|school|joint|regular|timely|child|"
-     r"children|family|families|first|purposeful|face|unannounced|weekly|monthly|planned)\b)[\w'’-]+(?:\s+door)?\s+"
+    (r"\b(?:the|our|their|this|that)\s+(?:(?:19|20)\d\d\s+)?(?!(?:home|statutory|social|direct|school|joint|regular|timely|child|"
+     r"children|family|families|first|purposeful|face|unannounced|weekly|monthly|planned|focus(?:s)?ed|monitoring)\b)[\w'’-]+(?:\s+door)?\s+"
      r"visits?\b(?!\s+(?:to|with)\s+(?:children|families|the child|young|homes?))",
      ("focused visit letter", "monitoring visit letter"), False),
     # "the 2022 visit", "our March 2018 visit", "Barnet's visit" (not social workers' visits to children).
@@ -293,12 +293,15 @@ class QueryAnalyzer:
         found_kinds = [(kinds, named) for pattern, kinds, named in _KINDS if re.search(pattern, question, re.I)]
         kinds = tuple(dict.fromkeys(k for ks, _ in found_kinds for k in ks))
         named = tuple(dict.fromkeys(k for ks, is_named in found_kinds if is_named for k in ks))
-        if not named and _VISIT_SPEAKS.search(question):
-            named = tuple(k for k in kinds if k.endswith("visit letter"))
-        if not kinds and _INSPECTORATE.search(question):
-            # "What did Ofsted say…" points at the inspectorate's own documents rather than the news,
-            # and is never answered by the council's own view of itself (the news may report it).
-            kinds = INSPECTION_KINDS
+        if _VISIT_SPEAKS.search(question) or any(k.endswith("visit letter") for k in named):
+            # "Did the same inspector do our front door visit and Barnet's monitoring visit?": each
+            # visit the question names is a letter it asks about.
+            named = tuple(dict.fromkeys((*named, *(k for k in kinds if k.endswith("visit letter")))))
+        if not named and _INSPECTORATE.search(question) and all(k.endswith("visit letter") for k in kinds):
+            # "What did Ofsted say…", "what did inspectors find in the permanence visit?" points at the
+            # inspectorate's own documents rather than the news, and is never answered by the
+            # council's own view of itself (the news may report it).
+            kinds = kinds or INSPECTION_KINDS
             # The news reporting the inspectors speaks for them only where no letter of theirs is
             # here: on an authority only the news covers ("what did Ofsted say about Waltham Forest?").
             inspected = {_norm(m.authority or "") for m in self.metas if m.doc_type in INSPECTION_KINDS}

@@ -111,7 +111,7 @@ _LIST_Q = re.compile(
     re.I)
 _COMPARE_Q = re.compile(
     r"\b(?:compare[sd]?|comparison|versus|vs\.?|difference|differ|changed?|both|between|"
-    r"than|still|again|recurr\w*|repeat(?:ed)?|agree|contrast|each)\b", re.I)
+    r"than|still|again|recurr\w*|repeat(?:ed)?|agree|contrast|each|same)\b", re.I)
 EXPLICIT_COMPARE_Q = re.compile(r"\b(?:compare[sd]?|comparison|versus|vs\.?|difference|differ|contrast)\b", re.I)
 _PREMISE = re.compile(
     r"^\s*(?:why|since|given that|as)\b|\b(?:told us|said that|says|say that|stated|found that|claims?|"
@@ -153,7 +153,7 @@ def question_kind(question: str, hints: Hints) -> str:
     # "Who wrote the piece on our visit and Waltham Forest's?": the authorities describe the one
     # document a name or date is asked of, unless the question sets them side by side.
     if several and expected_type(question) in ("person", "inspector", "addressee", "visit", "date") \
-            and not EXPLICIT_COMPARE_Q.search(question) and not re.search(r"\b(?:each|both|either)\b", question, re.I):
+            and not EXPLICIT_COMPARE_Q.search(question) and not re.search(r"\b(?:each|both|either|same)\b", question, re.I):
         several = False
     # With one side named, only a word that sets things side by side makes a comparison: "What did
     # we say still needed sorting?" asks for findings.

@@ -146,6 +146,12 @@ def test_a_kind_named_as_the_document_restricts_what_fits_but_a_visit_only_steer
     assert "focused visit letter" in analyzer.analyze("Any criticism in the permanence visit?").doc_types
     assert "focused visit letter" in analyzer.analyze("What did our front door visit find?").named_kinds
     assert not analyzer.analyze("Are the home visits timely?").doc_types
+    # What inspectors found in a visit is in its letter, never in the council's own view.
+    found = analyzer.analyze("In the 2022 permanence visit, how many young children did inspectors find in homes?")
+    assert "focused visit letter" in found.named_kinds and "self-evaluation" not in found.named_kinds
+    # Each visit named is a letter asked about, though only one is named by its kind.
+    both = analyzer.analyze("Did the same inspector do our 2018 front door visit and Barnet's monitoring visit?")
+    assert {"focused visit letter", "monitoring visit letter"} <= set(both.named_kinds)
 
 
 def test_no_kind_when_none_is_named(analyzer):
@@ -446,6 +452,8 @@ def test_the_subject_of_a_comparison_is_its_words_without_the_sides(analyzer, qu
     ("What did inspectors say about permanence in 2018 and 2022?", "compare"),
     ("Do we and Ofsted agree about permanence planning?", "compare"),
     ("Do we agree with the inspectors on early help timeliness?", "compare"),
+    # Who was on both visits is asked of each.
+    ("Did the same inspector do our 2018 front door visit and Barnet's monitoring visit that year? Who?", "compare"),
     # A stated claim with a date in it is not a comparison of years.
     ("The 2022 visit found our early help hubs were re-configured in October 2018 - why?", "fact"),
 ])
