@@ -94,6 +94,8 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            # "How were we checking our own work?": quality assurance.
            (re.compile(r"\bcheck(?:ing|s|ed)?[- ](?:on[- ])?(?:our|its|their|your)[- ]own[- ](?:work|practice)\b", re.I),
             "quality assurance and auditing"),
+           # "Pull together what we know on police protection": about police protection.
+           (re.compile(r"\bwhat (?:do |did )?(?:we|you) know (?:on|about|of)\b", re.I), "about"),
            # "back in 2018" is in 2018.
            (re.compile(r"\bback in (?=(?:19|20)\d\d\b)", re.I), "in "),
            # "When did Barnet get the failing rating…?"

@@ -175,11 +175,43 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
     if len(hints.authorities) > 1:
         return [replace(hints, authorities=(a,)) for a in hints.authorities]
     if len(hints.years) > 1:
+        if _COUNCIL_VS_INSPECTORS.search(question) and len(hints.years) == 2:
+            # "What Ofsted said in 2018 and what our 2022 self-eval shows": each year is the source
+            # named nearest to it.
+            sides = [(y, _nearest_source(question, y)) for y in hints.years]
+            if {kinds for _, kinds in sides} == {INSPECTION_KINDS, ("self-evaluation",)}:
+                return [replace(hints, years=(y,), doc_types=kinds, named_kinds=kinds) for y, kinds in sides]
         return [replace(hints, years=(y,), named_kinds=()) for y in hints.years]
     if _COUNCIL_VS_INSPECTORS.search(question):
         return [replace(hints, doc_types=INSPECTION_KINDS, years=(), named_kinds=INSPECTION_KINDS),
                 replace(hints, doc_types=("self-evaluation",), years=(), named_kinds=("self-evaluation",))]
     return []
+
+
+_INSPECTORS_SOURCE = re.compile(r"\b(?:ofsted|inspectors?|letters?|visits?|HMI)\b", re.I)
+_COUNCIL_SOURCE = re.compile(r"\bself[- ]?(?:evaluat\w*|evals?|assess\w*)|\bSEF\b|\bour own\b|\bwe (?:say|claim)\b", re.I)
+
+
+def _nearest_source(question: str, year: int) -> tuple[str, ...]:
+    """The kinds of document named nearest to ``year`` in the question: the inspectors' or the
+    council's own."""
+    from index.query import INSPECTION_KINDS
+
+    # The clause holding the year ("what Ofsted said in 2018", "what our 2022 self-eval shows"), or
+    # failing a source there, the whole question by distance.
+    for clause in _CLAUSE_BREAK.split(question):
+        if str(year) in clause:
+            inspectors, council = _INSPECTORS_SOURCE.search(clause), _COUNCIL_SOURCE.search(clause)
+            if bool(inspectors) != bool(council):
+                return INSPECTION_KINDS if inspectors else ("self-evaluation",)
+    at = question.find(str(year))
+    def distance(pattern: re.Pattern) -> int:
+        return min((abs(m.start() - at) for m in pattern.finditer(question)), default=10 ** 6)
+    return INSPECTION_KINDS if distance(_INSPECTORS_SOURCE) <= distance(_COUNCIL_SOURCE) else ("self-evaluation",)
+
+
+_CLAUSE_BREAK = re.compile(r"\s+(?:and|plus|but|while|whereas|vs\.?|versus|compared (?:with|to))\s+|[;,?]\s*|\s+[-–—]\s+",
+                           re.I)
 
 
 _VISIT_DATE_Q = re.compile(

@@ -507,6 +507,7 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("When did Barnet get the failing rating?", "When did Barnet get judged inadequate?"),
     ("Does our SEF line up with what the inspectors said?", "Does our SEF compare with what the inspectors said?"),
     ("How were we checking our own work back in 2018?", "How were we quality assurance and auditing in 2018?"),
+    ("Pull together what we know on police protection", "Pull together about police protection"),
 ])
 def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out(question, spelled):
     from index.query import spell_out
@@ -569,3 +570,15 @@ def test_what_a_question_asks_has_no_premise():
     from index.question import has_premise
 
     assert not has_premise("What did Ofsted praise about our MASH in 2018?")
+
+
+def test_each_year_of_a_council_against_inspectors_comparison_is_the_source_named_beside_it(analyzer):
+    from index.query import INSPECTION_KINDS
+    from index.question import compare_sides
+
+    question = "What did Ofsted say on police protection in 2018 and what does our 2022 self-eval show?"
+    sides = compare_sides(question, analyzer.analyze(question))
+    assert [(s.years, s.named_kinds) for s in sides] == [((2018,), INSPECTION_KINDS), ((2022,), ("self-evaluation",))]
+    # Two years with no sources named beside them are the same sources in each year.
+    plain = "What did inspectors say about permanence in 2018 and 2022?"
+    assert all(not s.named_kinds for s in compare_sides(plain, analyzer.analyze(plain)))
