@@ -30,6 +30,7 @@ _CLASSES = [set(terms(words)) for words in (
     "permission permissions consent consented consenting",
     "failing failed inadequate",
     "permanent permanence permanency",
+    "assurance audit audits auditing audited",
     "mum mums mother mothers women",
     "schooling education educational",
     "court courts proceedings",

@@ -472,6 +472,7 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("conference", "Over 40% of S47s progressed to ICPC", True),  # ICPC: initial child protection conference
     ("protection", "children on CP plans", True),
     ("permanent", "planning for permanence", True),  # "finding kids permanent homes"
+    ("assurance", "auditing of case work", True),  # quality assurance is done by audit
 ])
 def test_a_subject_word_matches_its_adverb_plural_and_abbreviations(term, words, matches):
     from index.vocabulary import term_match
