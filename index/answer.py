@@ -13,8 +13,11 @@ import re
 from index.compose import ANAPHOR, QUALIFIER, REASON, compare, covering, fact, listing, with_following
 from index.premise import another_visit, corrections, states_claim
 from index.query import Hints, asks_its_own
-from index.question import ROLES, asks_to_improve, compare_sides, content_terms, expected_type, has_premise, question_kind
+from index.question import (ROLES, SCOPE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise,
+                            question_kind)
 from index.sentences import L_LOW, L_MIN, Candidate, candidates, score, strangers
+from index.text import terms
+from index.vocabulary import term_match
 from index.types import Answer, Citation, Passage, Sentence
 
 ABSTAIN = "I could not find this in the documents."
@@ -172,6 +175,13 @@ _YES_NO = re.compile(r"^\s*(?:\w+[,\s]+){0,2}?(?:was|were|did|is|has|had)\b", re
 
 
 
+def _remit(hints: Hints, cands: list[Candidate], passages: list[Passage]) -> set[str]:
+    """The terms of what the documents the question pins down say they looked at ("Inspectors
+    considered the local authority's arrangements at the 'front door'…")."""
+    return {t for c in cands if SCOPE.search(c.text) and hints.fits(passages[c.passage].meta)
+            for t in terms(c.text)}
+
+
 def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], passages: list[Passage],
               expect: str | None, kind: str, embedder, idf, people: frozenset[str], known,
               own_terms: frozenset[str] | None = None, premise: bool = False) -> tuple[list[Candidate], list[str]]:
@@ -186,7 +196,10 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     asked = expect in ("person", "inspector", "addressee", "date", "scope", "visit") or (kind == "list" and asks_to_improve(query)) \
         or (expect == "count" and bool(re.search(r"\b(?:visits?|inspections?)\b", query, re.I)))  # "how many visits…"
     pinned = bool(hints.years or hints.authorities or hints.doc_types)
-    located = bool(asked and not q_terms and pinned)
+    # "What did Ofsted say we needed to improve after the 2018 front door visit?": words the pinned
+    # document's own statement of what it looked at holds describe which visit, not the subject.
+    located = bool(asked and pinned and (not q_terms or all(term_match(t, _remit(hints, cands, passages))
+                                                             for t in q_terms)))
     # Who inspected a visit, when it took place, whom its letter went to: facts of the document the
     # question pins down, which its other words describe ("the visit about finding kids permanent
     # homes") rather than repeat. The document's sentence of the right type answers, when its passage

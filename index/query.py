@@ -96,6 +96,9 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
             "quality assurance and auditing"),
            # "Pull together what we know on police protection": about police protection.
            (re.compile(r"\bwhat (?:do |did )?(?:we|you) know (?:on|about|of)\b", re.I), "about"),
+           # "What did the letter say about how we handle S47s?": about S47s.
+           (re.compile(r"\bhow (we|they|you|the council) (?:handle[sd]?|deal(?:s|t)? with)\s+", re.I),
+            lambda m: {"we": "our ", "they": "their "}.get(m.group(1).lower(), "")),
            # "back in 2018" is in 2018.
            (re.compile(r"\bback in (?=(?:19|20)\d\d\b)", re.I), "in "),
            # "When did Barnet get the failing rating…?"
@@ -125,8 +128,11 @@ def spell_out(question: str) -> str:
 
 def expand(question: str) -> str:
     """The question with known abbreviations followed by their expansions, for searching."""
-    extra = [ABBREVIATIONS[w.lower()] for w in re.findall(r"\b[A-Za-z0-9]{2,5}\b", question)
-             if w.lower() in ABBREVIATIONS and (w.isupper() or w.lower() in ("s47", "s20"))]
+    # (A plural is the abbreviation's: "S47s", "IROs".)
+    words = [(w, w.lower() if w.lower() in ABBREVIATIONS or not w.lower().endswith("s") else w.lower()[:-1])
+             for w in re.findall(r"\b[A-Za-z0-9]{2,6}\b", question)]
+    extra = [ABBREVIATIONS[key] for w, key in words
+             if key in ABBREVIATIONS and (w.rstrip("s").isupper() or key in ("s47", "s20"))]
     return question + (" (" + "; ".join(dict.fromkeys(extra)) + ")" if extra else "")
 
 
@@ -284,6 +290,9 @@ class QueryAnalyzer:
             found.append(self.home)
         years = tuple(sorted({int(y) for y in re.findall(r"\b(20[0-4]\d|19[89]\d)\b", question)}))
         since = _SINCE.search(question)
+        if since and since.group(0).lower().startswith("after") and _SAID.search(question):
+            # "What did Ofsted say we needed to improve after the 2018 visit?" asks what that visit said.
+            since = None
         if since and years == (int(since.group(1)),):
             # "Has it improved since the 2018 visit?" sets that year against the latest documents.
             latest = max((self._latest.get(a, 0) for a in found), default=self._latest.get(None, 0))
@@ -410,6 +419,8 @@ ELSEWHERE = re.compile(r"\b(?:anywhere else|elsewhere|somewhere else|any other (
 
 _SINCE = re.compile(r"\b(?:since|after)\s+(?:(?:the|our|their|its|last)\s+)?(?:[A-Za-z]+\s+){0,2}?(20[0-4]\d|19[89]\d)\b",
                     re.I)
+_SAID = re.compile(r"\b(?:ofsted|inspectors?|they|it|letter|visit)\s+(?:say|said|tell|told|recommend\w*|ask\w*|want\w*|"
+                   r"find|found|flag\w*|pick\w*)\b", re.I)
 _KIND_NAMES = re.compile(r"\b(?:(?:focused|monitoring)\s+visits?|visits?|inspections?|letters?|reports?|self[- ]?"
                          r"(?:evaluation|assessment)s?|news(?:\s+(?:article|piece|story))?|articles?|ofsted|inspectors?|"
                          r"hmis?)\b", re.I)

@@ -715,3 +715,17 @@ def test_the_line_naming_the_inspection_team_answers_who_not_what_was_found(any_
     assert "thematic audits" in found.text and "Sean Tarpey" not in found.text, found.text
     who = ask("Who was the quality assurance manager on the 2018 visit?", [TEAM_AND_AUDITS], any_embedder, analyzer)
     assert "Sean Tarpey" in who.text, who.text
+
+
+REMIT_2018 = passage(VISIT_2018, (
+    "Inspectors considered the local authority's arrangements at the 'front door' for children who need help "
+    "and protection. The inspectors were Louise Warren, HMI, and John Roughton, HMI."), start=100,
+    section="Focused visit to Barking and Dagenham")
+
+
+def test_what_a_visit_described_by_its_remit_said_must_improve_is_its_list(any_embedder, analyzer):
+    question = "What did Ofsted say we needed to improve after the 2018 front door visit?"
+    assert analyzer.analyze(question).years == (2018,)  # "after" the visit is what it said, not since
+    result = ask(question, [REMIT_2018, IMPROVE_2018], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "strategy discussions" in result.text and "thresholds for early help" in result.text, result.text

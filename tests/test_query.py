@@ -332,6 +332,12 @@ def test_expand_handles_several_abbreviations_once_each():
     assert "multi-agency safeguarding hub" in out
 
 
+def test_expand_reads_a_plural_abbreviation_as_the_abbreviation():
+    assert "section 47" in expand("How do we handle S47s?")
+    assert "child in need" in expand("How many CINs?")
+    assert expand("This is fine") == "This is fine"
+
+
 @pytest.mark.parametrize("abbreviation", sorted(ABBREVIATIONS))
 def test_every_known_abbreviation_expands_in_capitals(abbreviation):
     assert ABBREVIATIONS[abbreviation] in expand(f"What about {abbreviation.upper()}?")
@@ -509,6 +515,7 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("Does our SEF line up with what the inspectors said?", "Does our SEF compare with what the inspectors said?"),
     ("How were we checking our own work back in 2018?", "How were we quality assurance and auditing in 2018?"),
     ("Pull together what we know on police protection", "Pull together about police protection"),
+    ("what did the 2018 letter say about how we handle S47s?", "what did the 2018 letter say about our S47s?"),
 ])
 def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out(question, spelled):
     from index.query import spell_out
