@@ -10,6 +10,8 @@ from index.query import Hints
 from index.question import asks_to_improve
 from index.retrieve import IMPROVE_SECTION
 from index.sentences import D_MIN, Candidate, about_another
+from index.text import terms
+from index.vocabulary import term_match
 from index.types import Passage
 
 #: The weaker bar for the second side of a comparison (see compare).
@@ -57,13 +59,35 @@ def listing(cands: list[Candidate], passages: list[Passage], query: str, pool: l
         # "What needs to improve?" is answered by the list under such a heading, when one was found.
         # (Any of the list's items will do as its handle, not only those on the subject: "and what did
         # they say needed to improve?" after a question on the MASH is answered by the whole list.)
+        # A list under its own heading inside a passage ("QA Areas for Improvement / Priorities for
+        # 2022") counts as under such a heading, and one whose heading names the subject ("QA
+        # priorities in the SEF?") comes before the others.
+        def title(c: Candidate) -> str:
+            return f"{passages[c.passage].section} {heading(c, passages[c.passage])}"
         listed = [c for c in (cands + everything) if c.bullet and c.consistent and c.typed
-                  and IMPROVE_SECTION.search(passages[c.passage].section)]
-        best = listed[0] if listed else best
-    items = sorted((c for c in everything if c.passage == best.passage and c.bullet), key=lambda c: c.start)
+                  and IMPROVE_SECTION.search(title(c))]
+        subject = {t for c in everything for t in c.holds}
+        named = [c for c in listed if any(term_match(t, set(terms(title(c)))) for t in subject)]
+        best = (named or listed or [best])[0]
+    # A passage may hold several lists: the answer is the one the best evidence is in.
+    under = heading(best, passages[best.passage])
+    items = sorted((c for c in everything if c.passage == best.passage and c.bullet
+                    and heading(c, passages[c.passage]) == under), key=lambda c: c.start)
     if len(items) >= 2 and ((improve and best.bullet) or best.text.rstrip().endswith(":")):
         return items[:8]
     return covering(best, [c for c in pool if c is not best], LIST_MAX)
+
+
+def heading(c: Candidate, p: Passage) -> str:
+    """The heading inside ``p`` that ``c`` comes under: the last short line before it standing as a
+    paragraph of its own, without a sentence's end ("QA Areas for Improvement / Priorities for
+    2022"); "" when there is none."""
+    for block in reversed(p.text[:c.start].split("\n\n")):
+        line = block.strip()
+        if line and "\n" not in line and not line.startswith(("-", "•")) and len(line.split()) <= 12 \
+                and line[-1] not in ".!?;\"”’)":
+            return line
+    return ""
 
 
 #: At most this many sentences answer a question for a list of findings.

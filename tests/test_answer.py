@@ -729,3 +729,23 @@ def test_what_a_visit_described_by_its_remit_said_must_improve_is_its_list(any_e
     result = ask(question, [REMIT_2018, IMPROVE_2018], any_embedder, analyzer)
     assert_grounded(result)
     assert "strategy discussions" in result.text and "thresholds for early help" in result.text, result.text
+
+
+EH_IMPROVE = passage(SELF_EVALUATION, (
+    "- Consistent quality across each locality and timeliness of EHA.\n"
+    "- QA process aligned and achievable development of consistent high quality practice."),
+    section="Early Help — Practice – Areas for Improvement", score=1.5)
+QA_LISTS = passage(SELF_EVALUATION, (
+    "Learning >>> Practice\n\n- Undertake thematic reviews and dip samples\n- Cross section of service areas and "
+    "themed audits\n\nQA Areas for Improvement / Priorities for 2022\n\n- Ensure QA activity is impactful and leads "
+    "to improving the quality of practice.\n- Compliance of at least 95% (currently 75%)"),
+    section="How we know it: Quality Assurance", score=1.2, start=3000)
+
+
+def test_what_needs_to_improve_is_the_list_under_a_heading_naming_the_subject_inside_a_passage(any_embedder):
+    analyzer = QueryAnalyzer(METAS, HOME)
+    result = ask("QA priorities in the 2022 SEF?", [EH_IMPROVE, QA_LISTS], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "impactful" in result.text and "95%" in result.text, result.text
+    # Only that list: neither the passage's other list nor the early help one.
+    assert "thematic reviews" not in result.text and "locality" not in result.text, result.text
