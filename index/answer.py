@@ -101,6 +101,13 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
         chosen = covering(best, [c for c in pool if c is not best], FINDING_MAX)
         if re.match(r"\s*why\b", question, re.I):
             chosen = with_following(chosen, cands, REASON)
+    elif expect == "scope":
+        # What a visit looked at is every sentence of its letter that says so, in the letter's order
+        # ("Inspectors considered… at the 'front door'…", "They also looked at…").
+        best = (consistent or eligible)[0]
+        doc = passages[best.passage].doc
+        chosen = sorted((c for c in (consistent or eligible) if passages[c.passage].doc == doc and SCOPE.search(c.text)),
+                        key=lambda c: (passages[c.passage].start, c.start))[:4] or [best]
     else:
         chosen = fact(consistent or eligible)
         if re.match(r"\s*why\b", question, re.I):

@@ -44,6 +44,12 @@ _KINDS = [
 #: "What did the May 2022 Ofsted visit find?": the visit is the source that speaks, so its letter.
 _VISIT_SPEAKS = re.compile(r"\bvisits?\s+(?:find|found|say|said|tell|told|conclude|concluded|note|noted|think|thought|"
                            r"report|reported|flag|flagged|highlight|highlighted|pick|picked)\b", re.I)
+#: Which of several documents by its order: "the first of our two focused visits", "the latest
+#: letter", "our most recent visit". It names a document, not a subject.
+DOCUMENT_ORDER = re.compile(
+    r"\b(?:(?P<first>first|earliest)|(?P<latest>latest|most recent|newest|last))(?:\s+of\s+(?:our|the|their)"
+    r"(?:\s+(?:two|three|four|\d))?)?(?=\s+(?:(?:focus(?:s)?ed|monitoring|ofsted|ilacs|full)\s+)*"
+    r"(?:visits?|letters?|inspections?|reports?)\b)", re.I)
 _HOME = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.I)
 _INSPECTORATE = re.compile(r"\b(?:ofsted|inspectors?|inspection|HMI|inspected)\b", re.I)
 INSPECTION_KINDS = ("focused visit letter", "monitoring visit letter", "ILACS inspection report",
@@ -53,7 +59,7 @@ INSPECTION_KINDS = ("focused visit letter", "monitoring visit letter", "ILACS in
 ABBREVIATIONS = {
     "mash": "multi-agency safeguarding hub", "edt": "emergency duty team", "eha": "early help assessment",
     "cp": "child protection", "cpp": "child protection plan", "cin": "child in need", "lac": "looked after children",
-    "cla": "children looked after", "iro": "independent reviewing officer", "iros": "independent reviewing officers",
+    "cla": "children looked after", "iro": "independent reviewing officer", "iros": "independent reviewing officers", "resi": "residential",
     "rhi": "return home interview", "rhis": "return home interviews", "pep": "personal education plan",
     "taf": "team around the family", "icpc": "initial child protection conference", "qa": "quality assurance",
     "da": "domestic abuse", "cse": "child sexual exploitation", "csa": "child sexual abuse",
@@ -126,13 +132,17 @@ def spell_out(question: str) -> str:
     return question
 
 
+#: Abbreviations that are no ordinary word, so expanded however they are written ("s47s", "resi").
+_ANY_CASE = {"s47", "s20", "resi"}
+
+
 def expand(question: str) -> str:
     """The question with known abbreviations followed by their expansions, for searching."""
     # (A plural is the abbreviation's: "S47s", "IROs".)
     words = [(w, w.lower() if w.lower() in ABBREVIATIONS or not w.lower().endswith("s") else w.lower()[:-1])
              for w in re.findall(r"\b[A-Za-z0-9]{2,6}\b", question)]
     extra = [ABBREVIATIONS[key] for w, key in words
-             if key in ABBREVIATIONS and (w.rstrip("s").isupper() or key in ("s47", "s20"))]
+             if key in ABBREVIATIONS and (w.rstrip("s").isupper() or key in _ANY_CASE)]
     return question + (" (" + "; ".join(dict.fromkeys(extra)) + ")" if extra else "")
 
 
@@ -318,6 +328,16 @@ class QueryAnalyzer:
             inspected = {_norm(m.authority or "") for m in self.metas if m.doc_type in INSPECTION_KINDS}
             reported = not found or any(_norm(a) not in inspected for a in found)
             named = (*INSPECTION_KINDS, "news article") if reported else INSPECTION_KINDS
+        order = DOCUMENT_ORDER.search(question)
+        if order and not years:
+            # "When was the first of our two focused visits?": the year of the earliest (or latest)
+            # document of the kind and authority asked about, when they span more than one.
+            wanted = {_norm(a) for a in found}
+            dated = sorted({int((m.visit_start or m.date)[:4]) for m in self.metas if (m.visit_start or m.date)
+                            and (not kinds or m.doc_type in kinds)
+                            and (not wanted or _norm(m.authority or "") in wanted)})
+            if len(dated) > 1:
+                years = (dated[0],) if order.group("first") else (dated[-1],)
         people = tuple(p for p, pattern in self._people_res if pattern.search(question))
         return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
                      named_kinds=named, home=home, topic=question)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from index.query import Hints
+from index.query import DOCUMENT_ORDER, Hints
 from index.text import stem, terms
 from index.vocabulary import CLASS_OF
 
@@ -432,6 +432,10 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     # A month that dates a document ("the May 2022 visit", "our March visit") names no subject; one
     # that dates a figure ("where had it got to by Sept?") does.
     question = _DOCUMENT_MONTH.sub(" ", question)
+    # So does "the first of our two focused visits" once the year it means is known (not "the last
+    # full inspection before the 2018 visit", which is another document).
+    if hints.years and not re.search(r"\b(?:19|20)\d\d\b", question):
+        question = DOCUMENT_ORDER.sub(" ", question)
     # "Section 47" is a name, S47, not the figure 47.
     question = re.sub(r"\bsection\s+(\d+)s?\b", r"s\1", question, flags=re.I)
     for t in dict.fromkeys(terms(question)):

@@ -749,3 +749,20 @@ def test_what_needs_to_improve_is_the_list_under_a_heading_naming_the_subject_in
     assert "impactful" in result.text and "95%" in result.text, result.text
     # Only that list: neither the passage's other list nor the early help one.
     assert "thematic reviews" not in result.text and "locality" not in result.text, result.text
+
+
+FRONT_DOOR_REMIT = passage(VISIT_2018, (
+    "This letter summarises the findings of a focused visit on 7 and 8 March 2018. Inspectors considered the local "
+    "authority's arrangements at the 'front door' for children who need help and protection. Specifically, they "
+    "considered contacts, referrals and decision-making within the MASH. Inspectors found strong leadership. "
+    "They also looked at local authority performance management and quality assurance information."),
+    section="Focused visit to Barking and Dagenham")
+
+
+def test_what_a_visit_looked_at_is_every_sentence_stating_its_remit_in_order(any_embedder, analyzer):
+    result = ask("What area of practice did the 2018 focused visit look at?", [FRONT_DOOR_REMIT], any_embedder,
+                 analyzer)
+    assert_grounded(result)
+    text = result.text
+    assert "'front door'" in text and "performance management" in text and "strong leadership" not in text, text
+    assert text.index("front door") < text.index("Specifically") < text.index("performance management")

@@ -154,6 +154,22 @@ def test_a_kind_named_as_the_document_restricts_what_fits_but_a_visit_only_steer
     assert {"focused visit letter", "monitoring visit letter"} <= set(both.named_kinds)
 
 
+def test_the_first_or_latest_of_several_documents_is_the_year_of_that_one(analyzer):
+    from index.question import content_terms
+
+    assert analyzer.analyze("When was the first of our two focused visits?").years == (2018,)
+    assert analyzer.analyze("What did our most recent focused visit find?").years == (2022,)
+    # One document of that kind: no year to choose.
+    assert analyzer.analyze("What did Barnet's latest monitoring visit find?").years == ()
+    _, carried = analyzer.with_history("and what area of practice did it look at?",
+                                       ["When was the first of our two focused visits?"])
+    assert carried.years == (2018,)
+    assert "first" not in content_terms("what did it look at? first focused visits", carried)
+    # "The last full inspection before the 2018 visit" is another document, and what is asked about.
+    last = "When was our last full Ofsted inspection before the 2018 focused visit?"
+    assert "last" in content_terms(last, analyzer.analyze(last))
+
+
 def test_no_kind_when_none_is_named(analyzer):
     assert "news article" not in analyzer.analyze("How many children are in care?").doc_types
 
@@ -330,6 +346,10 @@ def test_expand_handles_several_abbreviations_once_each():
     out = expand("Are EDT and MASH and EDT referrals timely?")
     assert out.count("emergency duty team") == 1
     assert "multi-agency safeguarding hub" in out
+
+
+def test_expand_reads_resi_in_any_case():
+    assert "residential" in expand("how many in resi placements?")
 
 
 def test_expand_reads_a_plural_abbreviation_as_the_abbreviation():
