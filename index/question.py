@@ -29,7 +29,7 @@ _GENERIC = set(terms(
     "may mr mrs ms miss dr anyone anybody"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation eval assessment sef news article piece "
                         "report reports inspection inspections ofsted inspectors inspector hmi council authority borough "
-                        "ilacs jtai published publication cyp byline")) | {"hmis"}
+                        "ilacs jtai published publication cyp byline press coverage media story journalist")) | {"hmis"}
 #: Words that only say a name is wanted ("who led…", "who was it addressed to"): the expected type
 #: carries them, and no sentence need repeat them.
 _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote write recipient received receive "

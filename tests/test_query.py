@@ -569,6 +569,8 @@ def test_the_questions_a_question_asks(question, parts):
     # A month that dates a document is no subject word; one that dates a figure is.
     ("What did the May 2022 focused visit find about consent?", ["consent"]),
     ("Where had CP numbers got to by Sept?", ["cp", "september"]),
+    # Words for the news piece say which document, as "the letter" does.
+    ("According to the press coverage, which partners are in our MASH?", ["partner", "mash"]),
 ])
 def test_the_subject_words_of_a_question(analyzer, question, terms):
     from index.question import content_terms
