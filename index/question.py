@@ -33,7 +33,7 @@ _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self eva
 #: Words that only say a name is wanted ("who led…", "who was it addressed to"): the expected type
 #: carries them, and no sentence need repeat them.
 _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote write recipient received receive "
-                            "go went signed sign name names named"))
+                            "go went signed sign name names named senior officer officers director directors"))
 #: Words that only ask for a date ("what were the dates of…").
 _DATE_REQUEST = set(terms("date dates dated day days month months year years time times"))
 #: Words that only ask for what needs to improve; the list under such a heading answers them.

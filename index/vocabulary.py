@@ -31,6 +31,7 @@ _CLASSES = [set(terms(words)) for words in (
     "failing failed inadequate",
     "permanent permanence permanency",
     "assurance audit audits auditing audited",
+    "ended ending cease ceased ceasing",
     "mum mums mother mothers women",
     "schooling education educational",
     "court courts proceedings",
