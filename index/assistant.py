@@ -153,8 +153,9 @@ class Assistant:
             # The kind of document the question names as its source bounds the evidence (see
             # Hints.fits): passages of other kinds would only take the context's room.
             result = self.retriever.search(query, filters, hints, k=k, kinds=hints.named_kinds)
-            return self._with_improvement_list(self._with_visit_facts(result, query, hints, filters, k), query, hints,
-                                               filters, k)
+            result = self._with_improvement_list(self._with_visit_facts(result, query, hints, filters, k), query,
+                                                 hints, filters, k)
+            return self._with_recorded_grade(result, query, hints, filters, k)
         k = k or self.settings.k
         per_side = []
         metas = self.retriever.metas
@@ -174,7 +175,32 @@ class Assistant:
             every = len(docs) == sum(1 for m in metas.values() if Filters.of(filters).admits(m))
             side_filters = Filters.of(filters) if every else replace(Filters.of(filters), docs=docs)
             per_side.append(self.retriever.search(side_query, side_filters, side, k=k, focus=True))
-        return self._with_visit_facts(self._interleave(per_side, k), query, hints, filters, k)
+        result = self._with_visit_facts(self._interleave(per_side, k), query, hints, filters, k)
+        return self._with_recorded_grade(result, query, hints, filters, k)
+
+    def _with_recorded_grade(self, result: Retrieval, question: str, hints, filters: Filters,
+                             k: int | None) -> Retrieval:
+        """The passage recording the judgement of the authority a question states one for ("since we
+        were judged inadequate in July 2017"), when none of the passages does: the claim's year is
+        part of the claim, so any year's record will confirm or correct it."""
+        from index.premise import recorded_grade, states_grade
+        from index.sentences import about_another
+        from index.text import sentence_spans
+
+        if not hints.authorities or not states_grade(question):
+            return result
+        anywhen = replace(hints, years=(), doc_types=(), named_kinds=())
+
+        def records(text: str, meta) -> bool:  # a sentence of it records a judgement of that authority
+            return any(recorded_grade(text[a:b]) and anywhen.fits(meta, text[a:b])
+                       and not about_another(text[a:b], meta, anywhen) for a, b in sentence_spans(text))
+
+        if any(records(p.text, p.meta) for p in result.passages):
+            return result
+        floor = min((p.score for p in result.passages), default=1.0)
+        records = [c for m in self.retriever.metas.values() if anywhen.fits(m) and Filters.of(filters).admits(m)
+                   for c in self.docstore.chunks(m.doc) if records(c.text, m)]
+        return self._with_passages(result, [self.retriever.passage(c, score=floor) for c in records[:1]], k)
 
     def _interleave(self, results: list[Retrieval], k: int) -> Retrieval:
         """The best passages of several searches taken rank by rank (each side's first, then each

@@ -9,11 +9,12 @@ adds the sentence that says so; the answerer shows those sentences first, with t
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from index.compose import COMPARE_MIN
 from index.query import Hints
 from index.question import DAY_DATE, OFFICER, ORDINAL_VISIT, NOT_FIGURE, has_premise, has_type, question_dates, question_numbers
-from index.sentences import Candidate
+from index.sentences import Candidate, about_another
 from index.types import Passage
 
 _VISIT = re.compile(r"\b(?:visit|inspection)", re.I)
@@ -84,17 +85,35 @@ CLAIM_MARGIN = 0.25
 def _grade(question, hints, cands, passages, docs) -> list[Candidate]:
     """"We were rated inadequate in 2014": the sentence giving the judgement the documents record
     for the authority the question names, when it is another."""
-    stated = {g.lower() for g in _GRADE_WORD.findall(question)}
-    if not stated or not re.search(r"\b(?:rated|judged|graded|judgement|rating|grade)\b", question, re.I):
+    if not states_grade(question):
         return []
+    stated = {g.lower() for g in _GRADE_WORD.findall(question)}
+    # The year and the kind of document are part of the claim ("judged inadequate in July 2017",
+    # "since the monitoring visits"): the judgement recorded for that authority anywhere answers it.
+    anywhen = replace(hints, years=(), doc_types=(), named_kinds=())
     for c in sorted(cands, key=lambda c: -(c.lexical + c.section)):
         found = {g.lower() for g in _GRADE_WORD.findall(c.text)}
-        if c.consistent and found and not found & stated and has_type(c.text, "grade"):
+        p = passages[c.passage]
+        if (c.consistent or anywhen.fits(p.meta, c.text) and not about_another(c.text, p.meta, anywhen)) \
+                and found and not found & stated and has_type(c.text, "grade"):
             return [c]
     return []
 
 
 _GRADE_WORD = re.compile(r"\b(?:outstanding|good|requires improvement|inadequate)\b", re.I)
+
+
+def states_grade(question: str) -> bool:
+    """Whether the question states a judgement ("since we were judged inadequate in July 2017")."""
+    return bool(_GRADE_WORD.search(question)
+                and re.search(r"\b(?:rated|judged|graded|judgement|rating|grade)\b", question, re.I))
+
+
+def recorded_grade(text: str) -> bool:
+    """Whether ``text`` states an inspection's judgement ("rated 'requires improvement' at the last
+    full inspection"), not an audit's ("No audits graded as inadequate")."""
+    return bool(_GRADE_WORD.search(text) and has_type(text, "grade")
+                and re.search(r"\b(?:inspection|inspectorate|ofsted|overall effectiveness|judged)\b", text, re.I))
 
 
 def _visit_claims(question, hints, cands, passages, docs) -> list[Candidate]:

@@ -301,6 +301,18 @@ def test_an_inspector_put_on_another_visit_is_corrected_even_when_the_subject_is
     assert assistant._with_visit_facts(none, question, hints, Filters(), None) is none
 
 
+def test_a_judgement_stated_of_us_is_corrected_with_the_one_recorded_whatever_its_year(assistant):
+    """"Since we were judged inadequate in July 2017…": Barnet was; the news piece records ours as
+    requires improvement in 2014, and is fetched though no passage on monitoring visits holds it."""
+    result = assistant.ask("Since we were judged inadequate in July 2017, how many monitoring visits have we had?")
+    assert "requires improvement" in result.text and "Barnet" in result.text, result.text
+    # An audit's grade is no judgement of the authority: "No audits graded as inadequate" is not fetched.
+    from index.premise import recorded_grade
+
+    assert not recorded_grade("No audits graded as inadequate (a roughly 50/50 split between Requires Improvement "
+                              "and Good) – much improved.")
+
+
 @pytest.mark.parametrize("question, history, wanted", [
     ("When did it take place?", ["Who led the Barnet monitoring visit?"], "27 and 28 November 2018"),
     ("What does our self-evaluation say about them?", ["What did the 2022 visit say about care leavers?"],
