@@ -62,6 +62,9 @@ _SCOPE_Q = re.compile(
     r"cover(?:ed|ing)?|consider(?:ed|ing)?|examin\w+|review(?:ed|ing)?)\b|"
     r"\bwhat (?:was|were|did) (?:the|our|their|that|this)\b.*\b(?:visit|inspection)s? (?:about|look(?:ing)? at|"
     r"focus(?:ed|ing)? on|cover|consider|examine)\b|"
+    # "Remind me what the focused visit in June 2022 looked at" (asked within a sentence).
+    r"\bwhat (?:the|our|their|that|this)\b[^?]*\b(?:visit|inspection|inspectors)s?\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:looked at|focused on|covered|considered|examined|was about)\b|"
     # "What was Ofsted looking at on the March 2018 visit?", "what did they look at?"
     r"\bwhat (?:was|were|did|is) (?:ofsted|inspectors|the inspectors|they|it|she|he)\s+(?:look(?:ing)? at|"
     r"focus(?:ed|ing)? on|cover(?:ing)?|consider(?:ing)?|examin\w+|review(?:ing)?)\b(?!\s+(?:in|about)\b)", re.I)
