@@ -321,7 +321,9 @@ class QueryAnalyzer:
             # "Did the same inspector do our front door visit and Barnet's monitoring visit?": each
             # visit the question names is a letter it asks about.
             named = tuple(dict.fromkeys((*named, *(k for k in kinds if k.endswith("visit letter")))))
-        if not named and _INSPECTORATE.search(question) and all(k.endswith("visit letter") for k in kinds):
+        # "What have we put in place since Ofsted flagged…?" asks what we did: Ofsted only says since when.
+        ours = _WE_DID.search(_SUBORDINATE.sub(" ", question)) and not _INSPECTORATE.search(_SUBORDINATE.sub(" ", question))
+        if not named and not ours and _INSPECTORATE.search(question) and all(k.endswith("visit letter") for k in kinds):
             # "What did Ofsted say…", "what did inspectors find in the permanence visit?" points at the
             # inspectorate's own documents rather than the news, and is never answered by the
             # council's own view of itself (the news may report it).
@@ -442,6 +444,9 @@ ELSEWHERE = re.compile(r"\b(?:anywhere else|elsewhere|somewhere else|any other (
 
 _SINCE = re.compile(r"\b(?:since|after)\s+(?:(?:the|our|their|its|last)\s+)?(?:[A-Za-z]+\s+){0,2}?(20[0-4]\d|19[89]\d)\b",
                     re.I)
+_SUBORDINATE = re.compile(r"\b(?:since|after|following|because|now that|given that)\b[^,?;]*", re.I)
+_WE_DID = re.compile(r"\b(?:have|has|had|did|do|are|were|will)\s+we\b|\bwe(?:['’]ve|['’]re| have| are| did| do)\b",
+                     re.I)
 _SAID = re.compile(r"\b(?:ofsted|inspectors?|they|it|letter|visit)\s+(?:say|said|tell|told|recommend\w*|ask\w*|want\w*|"
                    r"find|found|flag\w*|pick\w*)\b", re.I)
 _KIND_NAMES = re.compile(r"\b(?:(?:focused|monitoring)\s+visits?|visits?|inspections?|letters?|reports?|self[- ]?"
@@ -451,8 +456,11 @@ _KIND_NAMES = re.compile(r"\b(?:(?:focused|monitoring)\s+visits?|visits?|inspect
 
 def is_followup(question: str) -> bool:
     words = re.findall(r"\w+", question)
+    # "…what have we put in place for them since Ofsted flagged it?": "them" points back however
+    # long the question; "it" and "they" only in a short one ("what did they say?").
     return bool(_FOLLOWUP.match(question)) or len(words) <= 4 or bool(ELSEWHERE.search(question)) or bool(
-        re.search(r"\b(?:they|that|it|this|those|these|them|there|she|he|their|its)\b", question, re.I) and len(words) <= 12)
+        re.search(r"\b(?:they|that|it|this|those|these|them|there|she|he|their|its)\b", question, re.I) and len(words) <= 12
+    ) or bool(re.search(r"\b(?:for|of|to|about|with|on) them\b", question, re.I))
 
 
 def _strip_followup(previous: str, hints: Hints, analyzer: QueryAnalyzer, kinds: bool = False) -> str:

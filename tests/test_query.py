@@ -149,6 +149,9 @@ def test_a_kind_named_as_the_document_restricts_what_fits_but_a_visit_only_steer
     # What inspectors found in a visit is in its letter, never in the council's own view.
     found = analyzer.analyze("In the 2022 permanence visit, how many young children did inspectors find in homes?")
     assert "focused visit letter" in found.named_kinds and "self-evaluation" not in found.named_kinds
+    # What we did since Ofsted said something is in our own documents too.
+    since = analyzer.analyze("What have we put in place since Ofsted flagged young children in children's homes?")
+    assert not since.named_kinds
     # Each visit named is a letter asked about, though only one is named by its kind.
     both = analyzer.analyze("Did the same inspector do our 2018 front door visit and Barnet's monitoring visit?")
     assert {"focused visit letter", "monitoring visit letter"} <= set(both.named_kinds)
@@ -618,3 +621,11 @@ def test_each_year_of_a_council_against_inspectors_comparison_is_the_source_name
     # Two years with no sources named beside them are the same sources in each year.
     plain = "What did inspectors say about permanence in 2018 and 2022?"
     assert all(not s.named_kinds for s in compare_sides(plain, analyzer.analyze(plain)))
+
+
+def test_them_points_back_however_long_the_question():
+    from index.query import is_followup
+
+    assert is_followup("what have we put in place for them since Ofsted flagged little ones stuck in children's homes")
+    assert not is_followup("What have we put in place for young children living in residential children's homes "
+                           "since the 2022 focused visit?")
