@@ -161,25 +161,7 @@ def combine(question: str, answers: list[Answer]) -> Answer:
                   related=[p for p in related if p.doc + str(p.start) not in cited])
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 _YES_NO = re.compile(r"^\s*(?:\w+[,\s]+){0,2}?(?:was|were|did|is|has|had)\b", re.I)
-
-
-
-
-
-
 
 
 def _remit(hints: Hints, cands: list[Candidate], passages: list[Passage]) -> set[str]:
@@ -218,20 +200,6 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
         c.supported or located and (expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I))
         or facts and c.consistent and (c.lexical + c.section > 0 or bool(roles)))]
     return eligible, q_terms
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _label(p: Passage) -> str:

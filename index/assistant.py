@@ -198,9 +198,9 @@ class Assistant:
         if any(records(p.text, p.meta) for p in result.passages):
             return result
         floor = min((p.score for p in result.passages), default=1.0)
-        records = [c for m in self.retriever.metas.values() if anywhen.fits(m) and Filters.of(filters).admits(m)
-                   for c in self.docstore.chunks(m.doc) if records(c.text, m)]
-        return self._with_passages(result, [self.retriever.passage(c, score=floor) for c in records[:1]], k)
+        found = [c for m in self.retriever.metas.values() if anywhen.fits(m) and Filters.of(filters).admits(m)
+                 for c in self.docstore.chunks(m.doc) if records(c.text, m)]
+        return self._with_passages(result, [self.retriever.passage(c, score=floor) for c in found[:1]], k)
 
     def _interleave(self, results: list[Retrieval], k: int) -> Retrieval:
         """The best passages of several searches taken rank by rank (each side's first, then each
