@@ -139,12 +139,17 @@ def _visit_claims(question, hints, cands, passages, docs) -> list[Candidate]:
 
 def another_visit(question: str, hints: Hints, passages: list[Passage]) -> bool:
     """Whether the question dates and numbers a visit otherwise than every letter here on a visit it
-    could mean: "Barnet's second monitoring visit in February 2018" is not the fifth, in November."""
+    could mean: "Barnet's second monitoring visit in February 2018" is not the fifth, in November;
+    nor is "Barnet's third monitoring visit"."""
     found = _stated_visit(question)
-    if found is None or not (found[0] or found[1]) or not found[2]:
+    if found is None or not found[2]:
         return False
+    # A visit the question numbers but does not date ("Barnet's third monitoring visit") is another
+    # visit when no letter here is that one.
+    dated = bool(found[0] or found[1] or hints.years)
     visits = _visits_as_stated(found, hints, passages, {p.doc for p in passages if hints.fits(p.meta)})
-    return bool(visits) and all(wrong_date and wrong_ordinal for wrong_date, wrong_ordinal in visits.values())
+    return bool(visits) and all(wrong_ordinal and (wrong_date or not dated)
+                                for wrong_date, wrong_ordinal in visits.values())
 
 
 def _stated_visit(question: str) -> tuple[list[str], set[int], set[str]] | None:
@@ -157,6 +162,11 @@ def _stated_visit(question: str) -> tuple[list[str], set[int], set[str]] | None:
     return (days, months, ordinals) if days or months or ordinals else None
 
 
+_OWN_ORDINAL = re.compile(r"\b(?:the|this) (?:visit|inspection) (?:was|is) the (first|second|third|fourth|fifth|sixth|seventh|"
+                          r"eighth|ninth|tenth)\b|\bthis (?:was|is) the (first|second|third|fourth|fifth|sixth|seventh|"
+                          r"eighth|ninth|tenth) (?:\w+ )?(?:visit|inspection)\b", re.I)
+
+
 def _visits_as_stated(found, hints: Hints, passages: list[Passage], docs: set[str]) -> dict[str, tuple[bool, bool]]:
     """For each visit letter among the passages that the question may mean: whether its date and
     its number differ from what the question says of them (False where the question says nothing)."""
@@ -166,7 +176,10 @@ def _visits_as_stated(found, hints: Hints, passages: list[Passage], docs: set[st
         if not p.meta.visit_start or p.doc in out or not (p.doc in docs or hints.fits(p.meta)):
             continue
         text = " ".join(q.text for q in passages if q.doc == p.doc)
-        numbered = {m.group(1).lower() for m in ORDINAL_VISIT.finditer(text)}
+        # The letter's own number ("The visit was the fifth monitoring visit…"), not an earlier visit
+        # it mentions ("…since inspectors last visited in February 2018, during the second").
+        numbered = {(m.group(1) or m.group(2)).lower() for m in _OWN_ORDINAL.finditer(text)} or {
+            m.group(1).lower() for m in ORDINAL_VISIT.finditer(text)}
         wrong_date = bool(days and not any(d in text.lower() for d in days)) or bool(
             months and int(p.meta.visit_start[5:7]) not in months)
         out[p.doc] = (wrong_date, bool(ordinals and numbered and not numbered & ordinals))

@@ -435,6 +435,8 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     # A month that dates a document ("the May 2022 visit", "our March visit") names no subject; one
     # that dates a figure ("where had it got to by Sept?") does.
     question = _DOCUMENT_MONTH.sub(" ", question)
+    # "Barnet's fourth monitoring visit" says which visit (rightly or not: see index/premise.py).
+    question = ORDINAL_VISIT.sub(lambda m: m.group(0)[len(m.group(1)):], question)
     # So does "the first of our two focused visits" once the year it means is known (not "the last
     # full inspection before the 2018 visit", which is another document).
     if hints.years and not re.search(r"\b(?:19|20)\d\d\b", question):

@@ -766,3 +766,25 @@ def test_what_a_visit_looked_at_is_every_sentence_stating_its_remit_in_order(any
     text = result.text
     assert "'front door'" in text and "performance management" in text and "strong leadership" not in text, text
     assert text.index("front door") < text.index("Specifically") < text.index("performance management")
+
+
+BARNET_OPENING = passage(BARNET, (
+    "This letter summarises the findings of the monitoring visit to Barnet local authority children's services on "
+    "27 and 28 November 2018. The visit was the fifth monitoring visit since the local authority was judged "
+    "inadequate in July 2017. The inspectors were Andrew Waugh, HMI.\n\nImprovements in the MASH have been "
+    "sustained since inspectors last visited in February 2018, during the second monitoring visit."),
+    section="Monitoring visit of Barnet local authority children's services")
+
+
+@pytest.mark.parametrize("question", ["Who led Barnet's second monitoring visit in February 2018?",
+                                      "When did Barnet have its third monitoring visit?"])
+def test_a_visit_numbered_and_dated_otherwise_than_the_letter_is_another_visit(question, any_embedder, analyzer):
+    # The letter mentions its second visit; it is not that visit's letter, and names nobody for it.
+    assert_abstains(ask(question, [BARNET_OPENING], any_embedder, analyzer), [BARNET_OPENING])
+
+
+def test_the_letter_a_question_dates_but_misnumbers_answers_with_its_own_number(any_embedder, analyzer):
+    result = ask("Who led Barnet's fourth monitoring visit in November 2018?", [BARNET_OPENING], any_embedder,
+                 analyzer)
+    assert_grounded(result)
+    assert "fifth monitoring visit" in result.text and "Andrew Waugh" in result.text, result.text
