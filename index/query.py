@@ -15,8 +15,8 @@ _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 #: and a sentence from another kind of document does not fit the question. A full inspection, a
 #: visit, or what "Ofsted" said is also reported in letters and the news: those only steer retrieval.
 _KINDS = [
-    (r"\bmonitoring visits?\b", ("monitoring visit letter",), True),
-    (r"\bfocus(?:s)?ed visits?\b", ("focused visit letter",), True),
+    (r"\bmonitoring (?:visits?|letters?)\b", ("monitoring visit letter",), True),
+    (r"\bfocus(?:s)?ed (?:visits?|letters?)\b", ("focused visit letter",), True),
     (r"\bself[- ]?(?:evaluat\w*|evals?|assess\w*)\b|\bSEF\b|\bslide deck\b|\bthe slides\b|\bour own (?:view|assessment)",
      ("self-evaluation",), True),
     # "bad news" and "good news" are not the news article.

@@ -135,6 +135,7 @@ def test_finds_the_kind_of_document(analyzer, question, kind):
 def test_a_kind_named_as_the_document_restricts_what_fits_but_a_visit_only_steers(analyzer):
     assert analyzer.analyze("What did the May 2022 focused visit find?").named_kinds == ("focused visit letter",)
     assert analyzer.analyze("What does our self-evaluation say?").named_kinds == ("self-evaluation",)
+    assert "monitoring visit letter" in analyzer.analyze("What does Barnet's monitoring letter say?").named_kinds
     # What Ofsted said is in its letters and reports, and in the news, but never in the council's own view.
     ofsted = analyzer.analyze("What did Ofsted say about Waltham Forest?")
     assert "news article" in ofsted.named_kinds and "self-evaluation" not in ofsted.named_kinds
