@@ -26,7 +26,9 @@ _GENERIC = set(terms(
     "summarize summary wording exact quote citation slide please ok okay just bit stuff wonder wondering confirm "
     "true correct prepping preparing prep remind apparently basically roughly hearing heard per via "
     "alongside among amongst towards upon onto beside throughout whether "
-    "may mr mrs ms miss dr anyone anybody"))
+    "may mr mrs ms miss dr anyone anybody "
+    # A season dates something as a month does, and no document is dated by one.
+    "spring summer autumn winter"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation eval assessment sef news article piece "
                         "report reports inspection inspections ofsted inspectors inspector hmi council authority borough "
                         "ilacs jtai published publication cyp byline press coverage media story journalist")) | {"hmis"}

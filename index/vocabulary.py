@@ -32,6 +32,7 @@ _CLASSES = [set(terms(words)) for words in (
     "permanent permanence permanency",
     "assurance audit audits auditing audited",
     "ended ending cease ceased ceasing",
+    "theme themed themes focus",
     "mum mums mother mothers women",
     "schooling education educational",
     "court courts proceedings",

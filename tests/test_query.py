@@ -505,6 +505,7 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("permanent", "planning for permanence", True),  # "finding kids permanent homes"
     ("assurance", "auditing of case work", True),  # quality assurance is done by audit
     ("ended", "a ceased CP plan", True),
+    ("theme", "Practice week (Domestic Abuse Focus)", True),
 ])
 def test_a_subject_word_matches_its_adverb_plural_and_abbreviations(term, words, matches):
     from index.vocabulary import term_match
@@ -577,6 +578,7 @@ def test_the_questions_a_question_asks(question, parts):
     ("Where had CP numbers got to by Sept?", ["cp", "september"]),
     # Words for the news piece say which document, as "the letter" does.
     ("According to the press coverage, which partners are in our MASH?", ["partner", "mash"]),
+    ("Our practice week in autumn 2022 - what was the theme?", ["practice", "week", "theme"]),
     # Who a letter went to is asked for by role: the role is the expected answer, not a subject.
     ("Which of our senior officers did the June 2022 focused visit letter go to?", []),
 ])
