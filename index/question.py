@@ -225,6 +225,8 @@ _VISIT_DATE_Q = re.compile(
     r"\bon[- ]site\b|\bwhen was the (?:[\w'’-]+ ){0,4}(?:visit|inspection)\b|\bdates\b[^?]*\b(?:visit|inspect\w*|came|was in|"
     r"were in)\b",
     re.I)
+_RELATIVE_WHO = re.compile(r"\b(children|kids|families|parents|mums|mothers|fathers|carers|people|staff|workers|leavers|"
+                           r"ones|women|men|those|others)\s+who(?:['’]ve|['’]d)?\b", re.I)
 _TRAILING_CLAUSE = re.compile(r"^(\s*(?:how|what|why|which|who|did|does|do|is|are|was|were|has|have|can|could)\b[^?]*?)"
                               r"\s+(?:back\s+)?when\s+(?:they|ofsted|inspectors|the inspectors|hmis?|we|it)\b[^?]*", re.I)
 _LEADING_CLAUSE = re.compile(r"^\s*(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
@@ -237,6 +239,8 @@ def expected_type(question: str) -> str | None:
     # "When Ofsted came in June 2022, what did they say about…?" and "How did Ofsted think our hub
     # was doing when they came in 2018?" ask what they said.
     question = _TRAILING_CLAUSE.sub(r"\1", _LEADING_CLAUSE.sub("", question))
+    # "…our work with mums who've had several children removed?" asks for no person.
+    question = _RELATIVE_WHO.sub(r"\1 that", question)
     if _GRADE_Q.search(question):
         return "grade"
     if _ELSEWHERE_Q.search(question):

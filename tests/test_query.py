@@ -402,6 +402,8 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("which number monitoring visit was Barnet's Nov 2018 one?", "count"),
     ("What was Barnet judged at its re-inspection?", "grade"),
     ("Remind me what the focused visit in June 2022 looked at?", "scope"),
+    ("Did Ofsted mention our work with mums who've had several children removed?", None),
+    ("Who met the families who complained?", "person"),
     # A "when" clause after the question says which visit, not that a date is wanted.
     ("How did Ofsted think our safeguarding hub was doing when they came in 2018?", None),
     ("Who led it when they came in 2018?", "inspector"),
