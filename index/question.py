@@ -27,6 +27,8 @@ _GENERIC = set(terms(
     "true correct prepping preparing prep remind apparently basically roughly hearing heard per via "
     "alongside among amongst towards upon onto beside throughout whether "
     "may mr mrs ms miss dr anyone anybody "
+    # "How big is…", "their big worries": how a figure or a finding is asked for.
+    "big "
     # A season dates something as a month does, and no document is dated by one.
     "spring summer autumn winter"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation eval assessment sef news article piece "

@@ -581,6 +581,7 @@ def test_the_questions_a_question_asks(question, parts):
     # Words for the news piece say which document, as "the letter" does.
     ("According to the press coverage, which partners are in our MASH?", ["partner", "mash"]),
     ("Our practice week in autumn 2022 - what was the theme?", ["practice", "week", "theme"]),
+    ("How big is the targeted EH caseload?", ["target", "eh", "caseload"]),
     # Who a letter went to is asked for by role: the role is the expected answer, not a subject.
     ("Which of our senior officers did the June 2022 focused visit letter go to?", []),
 ])
