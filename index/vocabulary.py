@@ -4,17 +4,23 @@ the documents' own ("permission": consent), plurals and adverbs the light stemme
 
 from __future__ import annotations
 
+from functools import cache
+
 from index.text import terms
 
 
-def _abbreviations() -> dict[str, list[str]]:
+@cache
+def _abbreviations() -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """The abbreviations' terms -> the terms they stand for, and a word of an expansion -> the
+    abbreviations it is part of (read from index.query on first use)."""
     from index.query import ABBREVIATIONS
 
-    return {stem_term: terms(expansion) for abbr, expansion in ABBREVIATIONS.items() for stem_term in terms(abbr)}
-
-
-_ABBR: dict[str, list[str]] = {}
-_ABBREVIATED: dict[str, set[str]] = {}  # a word of an expansion -> the abbreviations it is part of
+    expansions = {stem_term: terms(expansion) for abbr, expansion in ABBREVIATIONS.items() for stem_term in terms(abbr)}
+    part_of: dict[str, set[str]] = {}
+    for abbr, words in expansions.items():
+        for word in words:
+            part_of.setdefault(word, set()).add(abbr)
+    return expansions, part_of
 
 
 #: Words the documents use for what staff ask about in other words ("reorganised" / "re-configured",
@@ -56,15 +62,11 @@ def term_match(term: str, present: set[str]) -> bool:
         return True  # "a month" / "monthly", "year" / "yearly"
     if term in CLASS_OF and CLASS_OF[term] & present:
         return True
-    if not _ABBR:
-        _ABBR.update(_abbreviations())
-        for abbr, words in _ABBR.items():
-            for word in words:
-                _ABBREVIATED.setdefault(word, set()).add(abbr)
-    expansion = _ABBR.get(term)
+    expansions, part_of = _abbreviations()
+    expansion = expansions.get(term)
     if expansion and all(t in present for t in expansion):
         return True
-    if any(a in present or a + "s" in present for a in _ABBREVIATED.get(term, ())):
+    if any(a in present or a + "s" in present for a in part_of.get(term, ())):
         return True  # "conference" in "ICPC", "section" in "S47s"
     if len(term) >= 6:
         return any(p.startswith(term) or (len(p) >= 6 and term.startswith(p)) for p in present)
@@ -79,14 +81,13 @@ def seen_term(term: str, known) -> bool:
         return True
     if term in CLASS_OF and any(known(t) for t in CLASS_OF[term]):
         return True
-    term_match(term, set())  # fills the abbreviation tables
-    expansion = _ABBR.get(term)
+    expansions, part_of = _abbreviations()
+    expansion = expansions.get(term)
     if expansion and all(known(t) for t in expansion):
         return True
-    return any(known(a) for a in _ABBREVIATED.get(term, ()))
+    return any(known(a) for a in part_of.get(term, ()))
 
 
 def abbreviation_terms(term: str) -> list[str]:
     """The terms an abbreviation stands for ("eha" → early, help, assessment); [] for other words."""
-    term_match(term, set())  # fills the abbreviation tables
-    return _ABBR.get(term, [])
+    return _abbreviations()[0].get(term, [])
