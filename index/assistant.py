@@ -183,23 +183,15 @@ class Assistant:
         """The passage recording the judgement of the authority a question states one for ("since we
         were judged inadequate in July 2017"), when none of the passages does: the claim's year is
         part of the claim, so any year's record will confirm or correct it."""
-        from index.premise import recorded_grade, states_grade
-        from index.sentences import about_another
-        from index.text import sentence_spans
+        from index.premise import anywhen, records_grade_of, states_grade
 
         if not hints.authorities or not states_grade(question):
             return result
-        anywhen = replace(hints, years=(), doc_types=(), named_kinds=())
-
-        def records(text: str, meta) -> bool:  # a sentence of it records a judgement of that authority
-            return any(recorded_grade(text[a:b]) and anywhen.fits(meta, text[a:b])
-                       and not about_another(text[a:b], meta, anywhen) for a, b in sentence_spans(text))
-
-        if any(records(p.text, p.meta) for p in result.passages):
+        if any(records_grade_of(p.text, p.meta, hints) for p in result.passages):
             return result
         floor = min((p.score for p in result.passages), default=1.0)
-        found = [c for m in self.retriever.metas.values() if anywhen.fits(m) and Filters.of(filters).admits(m)
-                 for c in self.docstore.chunks(m.doc) if records(c.text, m)]
+        found = [c for m in self.retriever.metas.values() if anywhen(hints).fits(m) and Filters.of(filters).admits(m)
+                 for c in self.docstore.chunks(m.doc) if records_grade_of(c.text, m, hints)]
         return self._with_passages(result, [self.retriever.passage(c, score=floor) for c in found[:1]], k)
 
     def _interleave(self, results: list[Retrieval], k: int) -> Retrieval:

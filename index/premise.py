@@ -15,6 +15,7 @@ from index.compose import COMPARE_MIN
 from index.query import Hints
 from index.question import DAY_DATE, OFFICER, ORDINAL_VISIT, NOT_FIGURE, has_premise, has_type, question_dates, question_numbers
 from index.sentences import Candidate, about_another
+from index.text import sentence_spans
 from index.types import Passage
 
 _VISIT = re.compile(r"\b(?:visit|inspection)", re.I)
@@ -88,13 +89,9 @@ def _grade(question, hints, cands, passages, docs) -> list[Candidate]:
     if not states_grade(question):
         return []
     stated = {g.lower() for g in _GRADE_WORD.findall(question)}
-    # The year and the kind of document are part of the claim ("judged inadequate in July 2017",
-    # "since the monitoring visits"): the judgement recorded for that authority anywhere answers it.
-    anywhen = replace(hints, years=(), doc_types=(), named_kinds=())
     for c in sorted(cands, key=lambda c: -(c.lexical + c.section)):
         found = {g.lower() for g in _GRADE_WORD.findall(c.text)}
-        p = passages[c.passage]
-        if (c.consistent or anywhen.fits(p.meta, c.text) and not about_another(c.text, p.meta, anywhen)) \
+        if (c.consistent or of_authority(c.text, passages[c.passage].meta, hints)) \
                 and found and not found & stated and has_type(c.text, "grade"):
             return [c]
     return []
@@ -114,6 +111,25 @@ def recorded_grade(text: str) -> bool:
     full inspection"), not an audit's ("No audits graded as inadequate")."""
     return bool(_GRADE_WORD.search(text) and has_type(text, "grade")
                 and re.search(r"\b(?:inspection|inspectorate|ofsted|overall effectiveness|judged)\b", text, re.I))
+
+
+def anywhen(hints: Hints) -> Hints:
+    """The authority ``hints`` name, in any year and any kind of document: a judgement stated of it
+    ("judged inadequate in July 2017", "since the monitoring visits") gives its year and kind as
+    part of the claim, and is confirmed or corrected by the judgement recorded anywhere."""
+    return replace(hints, years=(), doc_types=(), named_kinds=())
+
+
+def of_authority(text: str, meta, hints: Hints) -> bool:
+    """Whether ``text`` (of ``meta``'s document) speaks of the authority ``hints`` name, whatever
+    the year or kind of document."""
+    wide = anywhen(hints)
+    return wide.fits(meta, text) and not about_another(text, meta, wide)
+
+
+def records_grade_of(text: str, meta, hints: Hints) -> bool:
+    """Whether a sentence of ``text`` records an inspection's judgement of that authority."""
+    return any(recorded_grade(text[a:b]) and of_authority(text[a:b], meta, hints) for a, b in sentence_spans(text))
 
 
 def _visit_claims(question, hints, cands, passages, docs) -> list[Candidate]:
@@ -176,11 +192,12 @@ def _visits_as_stated(found, hints: Hints, passages: list[Passage], docs: set[st
         if not p.meta.visit_start or p.doc in out or not (p.doc in docs or hints.fits(p.meta)):
             continue
         text = " ".join(q.text for q in passages if q.doc == p.doc)
+        lower = text.lower()
         # The letter's own number ("The visit was the fifth monitoring visit…"), not an earlier visit
         # it mentions ("…since inspectors last visited in February 2018, during the second").
         numbered = {(m.group(1) or m.group(2)).lower() for m in _OWN_ORDINAL.finditer(text)} or {
             m.group(1).lower() for m in ORDINAL_VISIT.finditer(text)}
-        wrong_date = bool(days and not any(d in text.lower() for d in days)) or bool(
+        wrong_date = bool(days and not any(d in lower for d in days)) or bool(
             months and int(p.meta.visit_start[5:7]) not in months)
         out[p.doc] = (wrong_date, bool(ordinals and numbered and not numbered & ordinals))
     return out
