@@ -187,8 +187,10 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     pinned = bool(hints.years or hints.authorities or hints.doc_types)
     # "What did Ofsted say we needed to improve after the 2018 front door visit?": words the pinned
     # document's own statement of what it looked at holds describe which visit, not the subject.
-    located = bool(asked and pinned and (not q_terms or all(term_match(t, _remit(hints, cands, passages))
-                                                             for t in q_terms)))
+    located = bool(asked and pinned)
+    if located and q_terms:
+        remit = _remit(hints, cands, passages)
+        located = all(term_match(t, remit) for t in q_terms)
     # Who inspected a visit, when it took place, whom its letter went to: facts of the document the
     # question pins down, which its other words describe ("the visit about finding kids permanent
     # homes") rather than repeat. The document's sentence of the right type answers, when its passage

@@ -62,13 +62,17 @@ def listing(cands: list[Candidate], passages: list[Passage], query: str, pool: l
         # A list under its own heading inside a passage ("QA Areas for Improvement / Priorities for
         # 2022") counts as under such a heading, and one whose heading names the subject ("QA
         # priorities in the SEF?") comes before the others.
-        def title(c: Candidate) -> str:
-            return f"{passages[c.passage].section} {heading(c, passages[c.passage])}"
-        listed = [c for c in (cands + everything) if c.bullet and c.consistent and c.typed
-                  and IMPROVE_SECTION.search(title(c))]
+        titled = [(c, f"{passages[c.passage].section} {heading(c, passages[c.passage])}") for c in (cands + everything)
+                  if c.bullet and c.consistent and c.typed]
+        listed = [(c, title) for c, title in titled if IMPROVE_SECTION.search(title)]
         subject = {t for c in everything for t in c.holds}
-        named = [c for c in listed if any(term_match(t, set(terms(title(c)))) for t in subject)]
-        best = (named or listed or [best])[0]
+
+        def names_subject(title: str) -> bool:
+            words = set(terms(title))
+            return any(term_match(t, words) for t in subject)
+
+        named = [c for c, title in listed if names_subject(title)]
+        best = (named or [c for c, _ in listed] or [best])[0]
     # A passage may hold several lists: the answer is the one the best evidence is in.
     under = heading(best, passages[best.passage])
     items = sorted((c for c in everything if c.passage == best.passage and c.bullet

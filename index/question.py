@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from index.query import DOCUMENT_ORDER, Hints
+from index.query import DOCUMENT_ORDER, INSPECTION_KINDS, Hints
 from index.text import stem, terms
 from index.vocabulary import CLASS_OF
 
@@ -177,8 +177,6 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
     self-evaluation against the inspectors), each as hints of its own; [] when there are none."""
     from dataclasses import replace
 
-    from index.query import INSPECTION_KINDS
-
     if len(hints.authorities) > 1:
         return [replace(hints, authorities=(a,)) for a in hints.authorities]
     if len(hints.years) > 1:
@@ -202,8 +200,6 @@ _COUNCIL_SOURCE = re.compile(r"\bself[- ]?(?:evaluat\w*|evals?|assess\w*)|\bSEF\
 def _nearest_source(question: str, year: int) -> tuple[str, ...]:
     """The kinds of document named nearest to ``year`` in the question: the inspectors' or the
     council's own."""
-    from index.query import INSPECTION_KINDS
-
     # The clause holding the year ("what Ofsted said in 2018", "what our 2022 self-eval shows"), or
     # failing a source there, the whole question by distance.
     for clause in _CLAUSE_BREAK.split(question):
