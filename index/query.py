@@ -105,9 +105,9 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            # "What did the letter say about how we handle S47s?": about S47s.
            (re.compile(r"\bhow (we|they|you|the council) (?:handle[sd]?|deal(?:s|t)? with)\s+", re.I),
             lambda m: {"we": "our ", "they": "their "}.get(m.group(1).lower(), "")),
-           # "How did Ofsted's view of our MASH compare…": what Ofsted said about it.
+           # "How did Ofsted's view of our MASH compare…": what Ofsted made of it (a verdict: see VERDICT_Q).
            (re.compile(r"\b(ofsted|inspectors?|hmis?|their|its|the letter|the visit)(['’]s|['’])?\s+(?:view|views|take|"
-                       r"opinion|verdict|impression)\s+(?:of|on)\b", re.I), r"\1 about"),
+                       r"opinion|verdict|impression)\s+(?:of|on)\b", re.I), r"what \1 made of"),
            # "back in 2018" is in 2018.
            (re.compile(r"\bback in (?=(?:19|20)\d\d\b)", re.I), "in "),
            # "When did Barnet get the failing rating…?"

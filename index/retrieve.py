@@ -14,7 +14,7 @@ from index.docstore import DocStore
 from index.embedder import Embedder
 from index.keyword import KeywordIndex
 from index.query import Filters, Hints, expand
-from index.question import _IMPROVE_Q, keyword_query
+from index.question import _IMPROVE_Q, VERDICT_Q, keyword_query
 from index.settings import Settings
 from index.store import VectorStore, date_key
 from index.text import count_tokens
@@ -33,6 +33,8 @@ FUSION = "score"
 #: A focused search (a comparison's side) re-scores its leading candidates by their best sentence.
 SENTENCE_WEIGHT = 0.5
 FOCUS_CANDIDATES = 15
+OVERVIEW_WEIGHT = 1.0  # a question for a verdict meets a letter's overview
+OVERVIEW_SECTION = re.compile(r"overview|headline|summary|key (?:messages|findings)|overall", re.I)
 IMPROVE_SECTION = re.compile(r"improve|areas? (?:for|requiring)|recommend|priorit|next steps|what next", re.I)
 
 
@@ -178,7 +180,8 @@ class Retriever:
                     scores[cid] = scores.get(cid, 0.0) + weight * max(sc, 0.0) / top
         expect = expected_type(hints.topic or query)
         improve = bool(_IMPROVE_Q.search(hints.topic or query))
-        chunks = self.docstore.chunks_by_id(scores) if (expect or improve) else {}
+        verdict = bool(VERDICT_Q.search(hints.topic or query))
+        chunks = self.docstore.chunks_by_id(scores) if (expect or improve or verdict) else {}
         for cid in scores:
             factor = 1.0
             if hints.kinds or hints.people:
@@ -190,6 +193,8 @@ class Retriever:
                 factor += TYPE_WEIGHT
             if chunk is not None and improve and IMPROVE_SECTION.search(chunk.section):
                 factor += SECTION_WEIGHT
+            if chunk is not None and verdict and OVERVIEW_SECTION.search(chunk.section):
+                factor += OVERVIEW_WEIGHT
             scores[cid] *= factor
         return sorted(scores.items(), key=lambda kv: -kv[1])
 

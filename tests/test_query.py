@@ -545,7 +545,7 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("How were we checking our own work back in 2018?", "How were we quality assurance and auditing in 2018?"),
     ("Pull together what we know on police protection", "Pull together about police protection"),
     ("what did the 2018 letter say about how we handle S47s?", "what did the 2018 letter say about our S47s?"),
-    ("How did Ofsted's view of our MASH compare?", "How did Ofsted about our MASH compare?"),
+    ("How did Ofsted's view of our MASH compare?", "How did what Ofsted made of our MASH compare?"),
     ("Were children's views of their plans heard?", "Were children's views of their plans heard?"),
 ])
 def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out(question, spelled):
