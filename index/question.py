@@ -47,7 +47,7 @@ _IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|
                         r"should|needs? to|priorit|fix|put right|sort out|work on)", re.I)
 #: A question for a verdict on something ("What did Ofsted make of our MASH?", "How was our hub
 #: doing?", "Ofsted's view of our leadership"): a letter's overview gives it.
-VERDICT_Q = re.compile(r"\b(?:make|made) of\b|\bview (?:of|on)\b|\bverdict\b|\bimpression\b|\boverall\b|"
+VERDICT_Q = re.compile(r"\b(?:make|made) of\b|\bview (?:of|on)\b|\bverdict\b|\bimpression\b|"
                        r"\bhow (?:was|were|is|are) (?:[\w'’-]+\s+){1,6}?doing\b|\bhow (?:well|good)\b|"
                        r"\b(?:think|thought) (?:of|about)\b|\bhow did (?:ofsted|inspectors|they) (?:think|rate|see|find)\b",
                        re.I)

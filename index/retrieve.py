@@ -180,7 +180,8 @@ class Retriever:
                     scores[cid] = scores.get(cid, 0.0) + weight * max(sc, 0.0) / top
         expect = expected_type(hints.topic or query)
         improve = bool(_IMPROVE_Q.search(hints.topic or query))
-        verdict = bool(VERDICT_Q.search(hints.topic or query))
+        # (One for a grade is not: "How was Norfolk judged overall?" is answered by the judgements' table.)
+        verdict = not expect and bool(VERDICT_Q.search(hints.topic or query))
         chunks = self.docstore.chunks_by_id(scores) if (expect or improve or verdict) else {}
         for cid in scores:
             factor = 1.0
