@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from index.compose import ANAPHOR, QUALIFIER, REASON, compare, covering, fact, listing, with_following
+from index.compose import (ALSO, ANAPHOR, QUALIFIER, REASON, compare, covering, fact, listing, spoken_of,
+                           with_following, with_preceding)
 from index.premise import another_visit, corrections, states_claim
 from index.query import Hints, asks_its_own
 from index.question import (ROLES, SCOPE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise,
@@ -116,6 +117,9 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     # changes are still too recent to…": a sentence keeps the qualification that follows it.
     # So does one that goes on about "these children" the sentence introduced.
     chosen = with_following(with_following(chosen, cands, QUALIFIER), cands, ANAPHOR)
+    if kind != "fact" or expect is None:
+        # What "Inspectors also raised concerns…" adds to is part of the finding.
+        chosen = with_preceding(chosen, cands, passages, ALSO)
     if premise:
         chosen = corrections(question, hints, cands, chosen, passages) + [c for c in chosen]
     chosen = list({(c.passage, c.start): c for c in chosen}.values())
@@ -204,13 +208,20 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     return eligible, q_terms
 
 
-def _label(p: Passage) -> str:
+def _label(p: Passage, c: Candidate | None = None) -> str:
     """"Monitoring visit letter, Barnet, visited 27–28 November 2018": a visit is known by when it
-    took place; other documents by their date."""
+    took place; other documents by their date. A sentence of a document on several authorities (a
+    news piece on two visits) is labelled with the one it speaks of: "News article on Waltham
+    Forest, 3 April 2018"."""
     m = p.meta
     kind = m.doc_type if m.doc_type != "other" else (m.title or m.doc)
+    kind = kind[:1].upper() + kind[1:]
     when = f"visited {_human_range(m.visit_start, m.visit_end)}" if m.visit_start else _human_date(m.date)
-    return ", ".join(x for x in (kind[:1].upper() + kind[1:], m.authority or "", when) if x)
+    if c is not None and len(m.authorities) > 1:
+        about = spoken_of(c, p, m.authorities)
+        if len(about) == 1:
+            return ", ".join(x for x in (f"{kind} on {next(iter(about))}", when) if x)
+    return ", ".join(x for x in (kind, m.authority or "", when) if x)
 
 
 def _human_range(start: str, end: str | None) -> str:
@@ -256,7 +267,7 @@ def _render(question: str, kind: str, chosen: list[Candidate], passages: list[Pa
         n = numbers[c.passage]
         text = c.text if c.text[-1] in ".!?:;\"”'’)" else c.text + "."
         if grouped:
-            text = f"{_label(passages[c.passage])}: {text}"
+            text = f"{_label(passages[c.passage], c)}: {text}"
         sentences.append(Sentence(text=f"{text} [{n}]", cites=(n,)))
         lines.append(("- " if kind == "list" or grouped else "") + f"{text} [{n}]")
     body = "\n".join(lines) if (kind == "list" or grouped) else " ".join(lines)

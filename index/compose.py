@@ -22,6 +22,9 @@ COMPARE_MIN = 0.2
 REASON = re.compile(r"\b(?:because|due to|consequence|as a result|caused by|owing to|reasons?|result of)\b", re.I)
 ANAPHOR = re.compile(r"^(?:[\w'’,-]+\s+){0,7}?(?:these|those)\s+\w+", re.I)
 QUALIFIER = re.compile(r"^(?:However|But|Although|Nevertheless|Nonetheless|Despite this|Even so|That said|Yet)\b")
+#: A sentence that adds to the one before it ("Inspectors also raised concerns that referrals…"
+#: after "Areas of improvement … include ensuring management oversight…").
+ALSO = re.compile(r"^(?:[\w'’,-]+\s+){1,4}?(?:also|too)\b|^(?:In addition|Additionally|Further(?:more)?|Moreover)\b", re.I)
 
 
 def with_following(chosen: list[Candidate], cands: list[Candidate], pattern: re.Pattern) -> list[Candidate]:
@@ -36,6 +39,22 @@ def with_following(chosen: list[Candidate], cands: list[Candidate], pattern: re.
                         default=None)
         if following is not None and pattern.search(following.text) and following not in chosen + out:
             out.append(following)
+    return out
+
+
+def with_preceding(chosen: list[Candidate], cands: list[Candidate], passages: list[Passage],
+                   pattern: re.Pattern) -> list[Candidate]:
+    """Each chosen sentence that matches ``pattern`` preceded by the sentence before it in its
+    paragraph: what "Inspectors also raised concerns…" adds to is part of the answer too."""
+    out: list[Candidate] = []
+    for c in chosen:
+        if pattern.search(c.text) and not c.bullet:
+            before = max((d for d in cands if d.passage == c.passage and d.end <= c.start), key=lambda d: d.end,
+                         default=None)
+            if before is not None and before.typed and before not in chosen + out \
+                    and "\n\n" not in passages[c.passage].text[before.end:c.start]:
+                out.append(before)
+        out.append(c)
     return out
 
 
@@ -164,19 +183,26 @@ def _speaks_for(c: Candidate, p: Passage, side: Hints, compared: set[str]) -> bo
     side in the sentences that name it alone, and in those that follow such a sentence until
     another authority is named ("However, despite the praise, inspectors said…" after a paragraph on
     Waltham Forest)."""
-    from index.query import _name_pattern
-
     if not side.authorities:
         return not about_another(c.text, p.meta, side)
     covered = compared & {p.meta.authority, *p.meta.authorities}
     if len(covered) < 2:
         return not about_another(c.text, p.meta, side)
-    named = {a for a in covered if _name_pattern(a).search(c.text)}
+    about = spoken_of(c, p, covered)
+    return bool(about) and about <= set(side.authorities)
+
+
+def spoken_of(c: Candidate, p: Passage, among) -> set[str]:
+    """The authorities of ``among`` a sentence of a document on several speaks of: those it names,
+    else the one named last before it in its passage; none when none is."""
+    from index.query import _name_pattern
+
+    named = {a for a in among if _name_pattern(a).search(c.text)}
     if named:
-        return named <= set(side.authorities)
+        return named
     last, at = None, -1
-    for a in covered:
+    for a in among:
         for m in _name_pattern(a).finditer(p.text, 0, c.start):
             if m.start() > at:
                 last, at = a, m.start()
-    return last in side.authorities
+    return {last} if last else set()

@@ -656,6 +656,32 @@ def test_a_piece_on_two_councils_speaks_for_the_one_it_last_named(any_embedder):
     assert result.text.index("inaccuracies") < result.text.index("not always clear")
 
 
+def test_a_piece_on_two_councils_labels_each_sentence_with_the_council_it_speaks_of(any_embedder):
+    analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
+    result = ask("What were the inspectors' concerns about Waltham Forest versus us?", [NEWS_PIECE], any_embedder,
+                 analyzer)
+    line = next(line for line in result.text.splitlines() if "inaccuracies" in line)
+    assert line.startswith("- News article on Waltham Forest, 3 April 2018:")
+    line = next(line for line in result.text.splitlines() if "not always clear" in line)
+    assert line.startswith("- News article on Barking and Dagenham, 3 April 2018:")
+
+
+ALSO_PIECE = passage(NEWS, (
+    "Waltham Forest's Mash was found to offer timely responses to referrals.\n\n"
+    "Meanwhile, Barking and Dagenham's Mash was found to benefit from a stable workforce.\n\n"
+    "Areas of improvement at Barking and Dagenham include ensuring management oversight of case work is more "
+    "consistent. Inspectors also raised concerns that referrals from partners are not always clear about risks."))
+
+
+def test_a_sentence_that_adds_to_the_one_before_it_brings_that_one(any_embedder):
+    # "Inspectors also raised concerns…" answers "concerns"; what it adds to is the other concern.
+    analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
+    result = ask("What concerns did the news piece report about us?", [ALSO_PIECE], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "not always clear" in result.text and "management oversight of case work" in result.text
+    assert result.text.index("management oversight") < result.text.index("not always clear")
+
+
 def test_a_visit_dated_otherwise_than_its_letter_gets_the_letters_dates(any_embedder, analyzer):
     result = ask("When Ofsted came in June 2022, what did they say about management oversight of permanence?",
                  [PERMANENCE_2022, LETTER_2022_OPENING], any_embedder, analyzer)
