@@ -666,6 +666,14 @@ def test_a_piece_on_two_councils_labels_each_sentence_with_the_council_it_speaks
     assert line.startswith("- News article on Barking and Dagenham, 3 April 2018:")
 
 
+def test_a_criticism_is_found_where_inspectors_put_it_as_a_concern(any_embedder):
+    analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
+    result = ask("What criticisms did the news piece pick out for Waltham Forest?", [NEWS_PIECE], any_embedder,
+                 analyzer)
+    assert_grounded(result)
+    assert "inaccuracies" in result.text
+
+
 ALSO_PIECE = passage(NEWS, (
     "Waltham Forest's Mash was found to offer timely responses to referrals.\n\n"
     "Meanwhile, Barking and Dagenham's Mash was found to benefit from a stable workforce.\n\n"
