@@ -284,6 +284,16 @@ def test_a_comparisons_context_holds_each_sides_sentence_on_the_subject(assistan
         assert any(phrase in norm(p.text) for p in passages), (phrase, [p.text[:80] for p in passages])
 
 
+@pytest.mark.parametrize("question", ["What did Ofsted make of our MASH in 2018?",
+                                      "How did Ofsted's view of our MASH in 2018 compare with Barnet's?"])
+def test_a_question_for_a_verdict_reaches_the_letters_overview(assistant, question):
+    """Every chunk of the 2018 letter speaks of the MASH; the overview's "works effectively to
+    safeguard children" is the verdict asked for."""
+    passages = assistant.retrieve(question).passages
+    assert any("works effectively to safeguard children" in norm(p.text) for p in passages), \
+        [p.text[:80] for p in passages]
+
+
 def test_an_inspector_put_on_another_visit_is_corrected_even_when_the_subject_is_elsewhere(assistant):
     """The sentence naming Barnet's inspectors shares no words with strategy meetings; it is fetched
     because the question puts an inspector of another visit on Barnet's."""
