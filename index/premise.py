@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from index.compose import COMPARE_MIN
 from index.query import Hints
-from index.question import DAY_DATE, OFFICER, ORDINAL_VISIT, NOT_FIGURE, has_premise, has_type, question_dates, question_numbers
+from index.question import (DAY_DATE, NOT_FIGURE, OFFICER, ORDINAL_VISIT, ORDINALS, has_premise, has_type, question_dates,
+                            question_numbers)
 from index.sentences import Candidate, about_another
 from index.text import sentence_spans
 from index.types import Passage
@@ -178,9 +179,8 @@ def _stated_visit(question: str) -> tuple[list[str], set[int], set[str]] | None:
     return (days, months, ordinals) if days or months or ordinals else None
 
 
-_OWN_ORDINAL = re.compile(r"\b(?:the|this) (?:visit|inspection) (?:was|is) the (first|second|third|fourth|fifth|sixth|seventh|"
-                          r"eighth|ninth|tenth)\b|\bthis (?:was|is) the (first|second|third|fourth|fifth|sixth|seventh|"
-                          r"eighth|ninth|tenth) (?:\w+ )?(?:visit|inspection)\b", re.I)
+_OWN_ORDINAL = re.compile(rf"\b(?:the|this) (?:visit|inspection) (?:was|is) the ({ORDINALS})\b|"
+                          rf"\bthis (?:was|is) the ({ORDINALS}) (?:\w+ )?(?:visit|inspection)\b", re.I)
 
 
 def _visits_as_stated(found, hints: Hints, passages: list[Passage], docs: set[str]) -> dict[str, tuple[bool, bool]]:

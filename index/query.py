@@ -145,8 +145,8 @@ def expand(question: str) -> str:
         low = word.lower()
         return low[:-1] if low not in ABBREVIATIONS and low.endswith("s") else low
 
-    extra = [ABBREVIATIONS[key(w)] for w in re.findall(r"\b[A-Za-z0-9]{2,6}\b", question)
-             if key(w) in ABBREVIATIONS and (w.rstrip("s").isupper() or key(w) in _ANY_CASE)]
+    keyed = ((w, key(w)) for w in re.findall(r"\b[A-Za-z0-9]{2,6}\b", question))
+    extra = [ABBREVIATIONS[k] for w, k in keyed if k in ABBREVIATIONS and (w.rstrip("s").isupper() or k in _ANY_CASE)]
     return question + (" (" + "; ".join(dict.fromkeys(extra)) + ")" if extra else "")
 
 

@@ -289,9 +289,9 @@ ROLES = [(re.compile(r"\bSHMI\b|\bsenior (?:HMI|inspector|ofsted)\b|\bquality as
 #: "The fifth monitoring visit": an ordinal counts what came before. (Cardinal words are left out:
 #: "two London boroughs" answers no "how many" a reader would ask.)
 _COUNT_WORD = re.compile(r"\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b", re.I)
+ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 #: An ordinal that says which visit a document is ("the fifth monitoring visit").
-ORDINAL_VISIT = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+(?:\w+\s+)?"
-                           r"(?:visit|inspection)", re.I)
+ORDINAL_VISIT = re.compile(rf"\b({ORDINALS})\s+(?:\w+\s+)?(?:visit|inspection)", re.I)
 
 
 def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()) -> bool:
