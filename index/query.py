@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Iterable, Sequence
 
 from index.types import DocumentMeta
@@ -148,6 +149,30 @@ def expand(question: str) -> str:
     keyed = ((w, key(w)) for w in re.findall(r"\b[A-Za-z0-9]{2,6}\b", question))
     extra = [ABBREVIATIONS[k] for w, k in keyed if k in ABBREVIATIONS and (w.rstrip("s").isupper() or k in _ANY_CASE)]
     return question + (" (" + "; ".join(dict.fromkeys(extra)) + ")" if extra else "")
+
+
+@cache
+def _spelled_out() -> list[tuple[re.Pattern, str]]:
+    """Each abbreviation of two words or more, found by its expansion ("independent reviewing
+    officers" → IRO), longest first."""
+    found: dict[str, list[str]] = {}
+    for abbr, expansion in ABBREVIATIONS.items():
+        words = expansion.lower().split()
+        if len(words) >= 2 and expansion[0].islower():
+            key = " ".join(w.rstrip("s") for w in words)
+            found.setdefault(key, []).append(abbr)
+    out = []
+    for key, abbrs in sorted(found.items(), key=lambda kv: -len(kv[0])):
+        words = [re.escape(w) + r"s?" for w in key.replace("-", " ").split()]
+        out.append((re.compile(r"\b" + r"[\s-]+".join(words) + r"\b", re.I), " ".join(sorted(set(abbrs)))))
+    return out
+
+
+def abbreviate(question: str) -> list[str]:
+    """The abbreviations whose expansions the question spells out ("What did they say about the
+    independent reviewing officers?" → IRO, IROs): the documents often use only the abbreviation
+    ("This delay is insufficiently escalated by IROs")."""
+    return [abbrs for pattern, abbrs in _spelled_out() if pattern.search(question)]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import numpy as np
 from index.docstore import DocStore
 from index.embedder import Embedder
 from index.keyword import KeywordIndex
-from index.query import Filters, Hints, expand
+from index.query import Filters, Hints, abbreviate, expand
 from index.question import _IMPROVE_Q, VERDICT_Q, keyword_query
 from index.settings import Settings
 from index.store import VectorStore, date_key
@@ -100,6 +100,9 @@ class Retriever:
         self.refresh()
         filters = filters or Filters()
         hints = hints or Hints()
+        # The documents' abbreviation of what the question spells out ("independent reviewing
+        # officers": IROs) is searched for too; what it abbreviates is spelled out for both searches.
+        spelled = abbreviate(query)
         query = expand(query)
         k = k or self.settings.k
         budget = budget or self.settings.context_tokens
@@ -126,7 +129,7 @@ class Retriever:
             mask = None
             if allowed is not None:
                 mask = np.fromiter((m.doc in allowed for m in self._row_meta), dtype=bool, count=len(self._row_meta))
-            keyword = self.keyword.search(keyword_query(query), CANDIDATES, mask)
+            keyword = self.keyword.search(" ".join([keyword_query(query), *spelled]), CANDIDATES, mask)
             timings["keyword"] = _ms(t)
 
         t = time.perf_counter()

@@ -362,6 +362,17 @@ def test_expand_reads_a_plural_abbreviation_as_the_abbreviation():
     assert expand("This is fine") == "This is fine"
 
 
+def test_abbreviate_finds_the_abbreviation_of_what_the_question_spells_out():
+    from index.query import abbreviate
+
+    assert abbreviate("What did they say about the independent reviewing officers?") == ["iro iros"]
+    assert abbreviate("How is the multi agency safeguarding hub doing?") == ["mash"]
+    # The longer expansion and the shorter one inside it are both the documents' words.
+    assert abbreviate("How many child protection plans?") == ["cpp cpps", "cp"]
+    # One-word expansions ("residential") and names ("Barking and Dagenham") are left alone.
+    assert abbreviate("How many in residential care in Barking and Dagenham?") == []
+
+
 @pytest.mark.parametrize("abbreviation", sorted(ABBREVIATIONS))
 def test_every_known_abbreviation_expands_in_capitals(abbreviation):
     assert ABBREVIATIONS[abbreviation] in expand(f"What about {abbreviation.upper()}?")

@@ -294,6 +294,12 @@ def test_a_question_for_a_verdict_reaches_the_letters_overview(assistant, questi
         [p.text[:80] for p in passages]
 
 
+def test_a_question_spelling_out_an_abbreviation_finds_the_passage_that_only_abbreviates_it(assistant):
+    """The 2022 letter's "This delay is insufficiently escalated by IROs" never spells them out."""
+    passages = assistant.retrieve("What did the 2022 letter say about the independent reviewing officers?").passages
+    assert any("insufficiently escalated by iros" in norm(p.text) for p in passages), [p.text[:80] for p in passages]
+
+
 def test_an_inspector_put_on_another_visit_is_corrected_even_when_the_subject_is_elsewhere(assistant):
     """The sentence naming Barnet's inspectors shares no words with strategy meetings; it is fetched
     because the question puts an inspector of another visit on Barnet's."""
