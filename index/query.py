@@ -109,8 +109,8 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            # "How did Ofsted's view of our MASH compare…": what Ofsted made of it (a verdict: see VERDICT_Q).
            (re.compile(r"\b(ofsted|inspectors?|hmis?|their|its|the letter|the visit)(['’]s|['’])?\s+(?:view|views|take|"
                        r"opinion|verdict|impression)\s+(?:of|on)\b", re.I), r"what \1 made of"),
-           # "back in 2018" is in 2018.
-           (re.compile(r"\bback in (?=(?:19|20)\d\d\b)", re.I), "in "),
+           # "back in 2018", "back in the 2018 visit" is in 2018.
+           (re.compile(r"\bback in (?=(?:the |that |our |their )?(?:19|20)\d\d\b)", re.I), "in "),
            # "When did Barnet get the failing rating…?"
            (re.compile(r"\b(?:get|got|given|receive|received) (?:a|the|its|their|an) (?:failing|inadequate) "
                        r"(?:rating|grade|judgement|judgment)\b", re.I), "get judged inadequate")]

@@ -554,6 +554,8 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("When did Barnet get the failing rating?", "When did Barnet get judged inadequate?"),
     ("Does our SEF line up with what the inspectors said?", "Does our SEF compare with what the inspectors said?"),
     ("How were we checking our own work back in 2018?", "How were we quality assurance and auditing in 2018?"),
+    ("What did Ofsted make of our MASH back in the 2018 visit?", "What did Ofsted make of our MASH in the 2018 visit?"),
+    ("Are we back in the black this year?", "Are we back in the black this year?"),
     ("Pull together what we know on police protection", "Pull together about police protection"),
     ("what did the 2018 letter say about how we handle S47s?", "what did the 2018 letter say about our S47s?"),
     ("How did Ofsted's view of our MASH compare?", "How did what Ofsted made of our MASH compare?"),
