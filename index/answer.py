@@ -150,9 +150,9 @@ def combine(question: str, answers: list[Answer]) -> Answer:
         def marks(text: str) -> str:
             return re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", text)
 
-        # A sentence that answers two parts is shown once.
+        # A sentence that answers two parts is shown once, labelled with its source or not.
         new = [Sentence(marks(s.text), tuple(renumber.get(n, n) for n in s.cites), s.verified)
-               for s in a.sentences if marks(s.text) not in {t.text for t in sentences}]
+               for s in a.sentences if not any(_same(marks(s.text), t.text) for t in sentences)]
         if not new:
             continue
         sentences.extend(new)
@@ -163,6 +163,12 @@ def combine(question: str, answers: list[Answer]) -> Answer:
     return Answer(question=question, text=("\n" if lines else " ").join(bodies),
                   abstained=False, citations=citations, sentences=sentences,
                   related=[p for p in related if p.doc + str(p.start) not in cited])
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two answer sentences are one sentence of the documents, with its source's label
+    ("Self-evaluation, …: 47 young people…") or without."""
+    return a == b or a.endswith(": " + b) or b.endswith(": " + a)
 
 
 _YES_NO = re.compile(r"^\s*(?:\w+[,\s]+){0,2}?(?:was|were|did|is|has|had)\b", re.I)

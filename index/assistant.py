@@ -70,13 +70,20 @@ class Assistant:
         """The questions a question asks when it asks several ("Who was it addressed to, and what was
         her job title?"), each to be answered as a follow-up to the one before; [] for one question
         or a comparison, whose sides are searched together."""
-        from index.question import question_kind, question_parts
+        from index.question import FIGURES, MONTH_TERMS, content_terms, expected_type, question_kind, question_parts
 
         parts = question_parts(spell_out(question))
         if len(parts) < 2:
             return []
         query, hints = self._understand(question, history)
-        return [] if question_kind(query, hints) == "compare" else parts
+        if question_kind(query, hints) != "compare":
+            return parts
+        # A comparison that also asks for a figure ("What have we said in the SEF about it since,
+        # and how many are in residential now?") is a comparison and a question for the figure, when
+        # each part names its own subject ("…and where had we got to by the December SEF?" names none).
+        types = {expected_type(part) for part in parts}
+        own = all(set(content_terms(part, self.analyzer.analyze(part))) - MONTH_TERMS for part in parts)
+        return parts if len(types) > 1 and types & FIGURES and own else []
 
     def ask(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
             k: int | None = None) -> Answer:

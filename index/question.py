@@ -338,10 +338,16 @@ NOT_FIGURE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}},|\b(?:19|20)\d\d(?:/\d\d)?\b|\
                          r"\b\d+\s*/\s*\d+\s*years?|\b\d+[- ]years?[- ]olds?\b", re.I)
 
 
+#: The months' names as terms: when a document was written, not what it says.
+MONTH_TERMS = frozenset(terms(_MONTH.strip("(?:)").replace("|", " ")))
+#: The expected types that are figures.
+FIGURES = frozenset({"count", "number", "percent"})
+
+
 def new_value(text: str, expect: str | None, stated: set[str]) -> bool:
     """Whether ``text`` gives a figure of the expected kind the question has not stated itself:
     "the 68% now" in a question is not the answer to what the figure was before."""
-    if expect not in ("count", "number", "percent") or not stated:
+    if expect not in FIGURES or not stated:
         return True
     found = set(re.findall(r"\d+(?:\.\d+)?%?", NOT_FIGURE.sub(" ", _QUESTION_DATE.sub(" ", text))))
     if expect == "percent":

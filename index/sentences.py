@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.query import Hints
-from index.question import BYLINE, DAY_DATE, SCOPE, content_terms, has_type, new_value, proper_names, question_numbers
+from index.question import BYLINE, DAY_DATE, FIGURES, SCOPE, content_terms, has_type, new_value, proper_names, question_numbers
 from index.text import sentence_spans, terms
 from index.types import Passage
 from index.vocabulary import abbreviation_terms, seen_term, term_match
@@ -201,7 +201,7 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
         c.consistent = hints.fits(p.meta, p.text) and not about_another(c.text, p.meta, hints) and (
             # A figure of another period than the one asked about ("what was it in 2021/22?") does not
             # answer, though its slide mentions that year elsewhere.
-            not (hints.years and expect in ("count", "number", "percent")) or hints.fits(p.meta, c.text))
+            not (hints.years and expect in FIGURES) or hints.fits(p.meta, c.text))
         if hints.elsewhere and hints.people:
             # "Did she inspect anywhere else?": only the visits she was on.
             c.consistent = c.consistent and bool(set(hints.people) & set(p.meta.inspectors))

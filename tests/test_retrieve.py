@@ -349,3 +349,17 @@ def test_a_question_asking_two_things_is_answered_part_by_part(assistant):
     assert [c.n for c in result.citations] == list(range(1, len(result.citations) + 1))
     passages = assistant.retrieve("Who was the June 2022 letter addressed to, and who led that visit?").passages
     assert any("Elaine Allegretti" in p.text for p in passages) and any("Brenda McLaughlin" in p.text for p in passages)
+
+
+def test_a_comparison_that_also_asks_for_a_figure_is_answered_as_both(assistant):
+    """The council's word on oversight since the 2022 visit is one part; how many young people are
+    in residential placements is another, whose figure the comparison's sides would not hold."""
+    question = ("Inspectors criticised our residential placements in 2022. What does the SEF say about oversight of "
+                "residential placements since then, and how many young people are in residential placements now?")
+    result = assistant.ask(question)
+    assert "Residential oversight meeting" in result.text and "47 young people" in result.text, result.text
+    assert result.text.count("47 young people") == 1, "a sentence answering both parts is shown once"
+    # A second part with no subject of its own ("…where had we got to by the December SEF?") is a
+    # comparison's other side, not a question of its own.
+    assert assistant._parts("What did Ofsted say about CP numbers in the May 2022 letter, and where had we got to "
+                            "by the time of the December SEF?", []) == []
