@@ -26,8 +26,9 @@ def _abbreviations() -> tuple[dict[str, list[str]], dict[str, set[str]]]:
 #: Words the documents use for what staff ask about in other words ("reorganised" / "re-configured",
 #: "waiting" / "delays"): a question's word matches any word of its class.
 _CLASSES = [set(terms(words)) for words in (
+    # (A restructure is put as "the recent changes to early help services".)
     "reorganise reorganised reorganisation restructure restructured reconfigure reconfigured configured redesign "
-    "redesigned remodel remodelled",
+    "redesigned remodel remodelled change changes",
     "wait waiting waits delay delays delayed",
     # What staff call a criticism, inspectors put as a concern or a weakness.
     "criticise criticised criticism criticisms weakness weaknesses worry worries worried concern concerns concerned",

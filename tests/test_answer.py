@@ -674,6 +674,18 @@ def test_a_criticism_is_found_where_inspectors_put_it_as_a_concern(any_embedder)
     assert "inaccuracies" in result.text
 
 
+def test_a_restructure_is_found_where_the_letter_puts_it_as_changes(any_embedder, analyzer):
+    findings = passage(VISIT_2018, (
+        "- The MASH has been reconfigured and works effectively to safeguard children. Children and families are "
+        "appropriately referred to early help services.\n"
+        "- The recent changes to early help services demonstrate promise and improvement. However, these changes "
+        "are still too recent to be able to fully evaluate impact and outcomes."), section="Findings")
+    result = ask("Had the 2018 visit anything to say on the early help restructure?", [findings], any_embedder,
+                 analyzer)
+    assert_grounded(result)
+    assert result.text.startswith("The recent changes to early help") and "too recent" in result.text, result.text
+
+
 ALSO_PIECE = passage(NEWS, (
     "Waltham Forest's Mash was found to offer timely responses to referrals.\n\n"
     "Meanwhile, Barking and Dagenham's Mash was found to benefit from a stable workforce.\n\n"

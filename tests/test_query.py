@@ -519,6 +519,7 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("assurance", "auditing of case work", True),  # quality assurance is done by audit
     ("ended", "a ceased CP plan", True),
     ("theme", "Practice week (Domestic Abuse Focus)", True),
+    ("restructure", "the recent changes to early help services", True),  # a restructure is a change
 ])
 def test_a_subject_word_matches_its_adverb_plural_and_abbreviations(term, words, matches):
     from index.vocabulary import term_match
