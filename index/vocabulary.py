@@ -39,6 +39,7 @@ _CLASSES = [set(terms(words)) for words in (
     "failing failed inadequate",
     "permanent permanence permanency",
     "assurance audit audits auditing audited",
+    "quality qualitative",
     "ended ending cease ceased ceasing",
     "theme themed themes focus",
     "mum mums mother mothers women",

@@ -520,6 +520,7 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("ended", "a ceased CP plan", True),
     ("theme", "Practice week (Domestic Abuse Focus)", True),
     ("restructure", "the recent changes to early help services", True),  # a restructure is a change
+    ("quality", "the use of qualitative information and auditing", True),
 ])
 def test_a_subject_word_matches_its_adverb_plural_and_abbreviations(term, words, matches):
     from index.vocabulary import term_match
@@ -587,6 +588,7 @@ def test_the_questions_a_question_asks(question, parts):
 @pytest.mark.parametrize("question, terms", [
     # How staff put a question is not what it asks about.
     ("Quick one: what did inspectors say about consent? It rings a bell.", ["consent"]),
+    ("Councillor question: what did inspectors say about consent?", ["consent"]),
     ("Apart from Mr Munday, was the Barnet letter copied to anyone else?", ["copy"]),
     ("There was someone who wasn't inspecting, just sitting in - who was that?", ["sitt"]),
     # A month that dates a document is no subject word; one that dates a figure is.
