@@ -589,6 +589,7 @@ def test_the_questions_a_question_asks(question, parts):
     # How staff put a question is not what it asks about.
     ("Quick one: what did inspectors say about consent? It rings a bell.", ["consent"]),
     ("Councillor question: what did inspectors say about consent?", ["consent"]),
+    ("Which partners sit in our MASH?", ["partner", "mash"]),  # "it sits alongside…" is not who is in it
     ("Apart from Mr Munday, was the Barnet letter copied to anyone else?", ["copy"]),
     ("There was someone who wasn't inspecting, just sitting in - who was that?", ["sitt"]),
     # A month that dates a document is no subject word; one that dates a figure is.
