@@ -145,7 +145,8 @@ _COUNCIL_VS_INSPECTORS = re.compile(
     r"(?=.*\b(?:ofsted|inspectors?|letters?|visits?)\b)(?=.*\b(?:self[- ]?(?:evaluat\w*|evals?|assess\w*)|SEF|our own|"
     r"we say|we claim|we(?:'ve| have) said|we(?:'re| are) (?:doing|saying)|what we(?:'re| are) doing|"
     r"own (?:view|assessment)|own improvement|we and|and we|and us|(?:do|did|would) we (?:agree|disagree|accept)|"
-    r"we (?:agree|disagree))\b)", re.I | re.S)
+    r"we (?:agree|disagree)|our (?:own |latest |current |most recent |recent )?(?:numbers|figures|data|stats|statistics))\b)",
+    re.I | re.S)
 
 #: A full date or date range as letters state visits: "7 and 8 March 2018", "27 to 28 November 2018".
 DAY_DATE = re.compile(rf"\b\d{{1,2}}(?:\s*(?:and|to|-|–)\s*\d{{1,2}})?\s+{_MONTH}\s+\d{{4}}\b")

@@ -496,6 +496,8 @@ def test_the_subject_of_a_comparison_is_its_words_without_the_sides(analyzer, qu
     ("What did inspectors say about permanence in 2018 and 2022?", "compare"),
     ("Do we and Ofsted agree about permanence planning?", "compare"),
     ("Do we agree with the inspectors on early help timeliness?", "compare"),
+    # Our figures are the self-evaluation's, set beside what inspectors said.
+    ("What did Ofsted say about police protection in 2018, and what do our latest figures show?", "compare"),
     # Who was on both visits is asked of each.
     ("Did the same inspector do our 2018 front door visit and Barnet's monitoring visit that year? Who?", "compare"),
     # A stated claim with a date in it is not a comparison of years.
