@@ -121,7 +121,9 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
 _PURPOSE = re.compile(
     r"[,;]?\s*\bso (?:that )?(?:I|we) (?:can|could|may)\b[^.?!;]*|"
     r"\bfor (?:the|our|a|my|an)\s+(?:[\w'’-]+\s+){0,3}?(?:pack|briefing|brief|slides?|meeting|log|timeline|paper|"
-    r"presentation|committee|report to \w+|board|panel)\b", re.I)
+    r"presentation|committee|report to \w+|board|panel)\b|"
+    # "For scrutiny committee: how did…"
+    r"^\s*for\s+(?:[\w'’-]+\s+){0,2}?(?:pack|briefing|meeting|committee|board|panel|presentation)\s*[:,–-]", re.I)
 
 
 def spell_out(question: str) -> str:

@@ -554,6 +554,8 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("Was there anything they wanted us to keep an eye on?", "Was there anything they wanted us to monitor?"),
     ("Can you give me the exact wording so I can use it in the SEF?", "Can you give me the exact wording ?"),
     ("What did Ofsted say about the MASH for the director's briefing?", "What did Ofsted say about the MASH  ?"),
+    ("For scrutiny committee: how did Ofsted rate our MASH?", "how did Ofsted rate our MASH?"),
+    ("What did they say for children in care?", "What did they say for children in care?"),
     ("How many times had Ofsted been back to Barnet?", "How many times had Ofsted visited Barnet?"),
     ("When did Barnet get the failing rating?", "When did Barnet get judged inadequate?"),
     ("Does our SEF line up with what the inspectors said?", "Does our SEF compare with what the inspectors said?"),
@@ -592,6 +594,7 @@ def test_the_questions_a_question_asks(question, parts):
     ("Quick one: what did inspectors say about consent? It rings a bell.", ["consent"]),
     ("Councillor question: what did inspectors say about consent?", ["consent"]),
     ("Which partners sit in our MASH?", ["partner", "mash"]),  # "it sits alongside…" is not who is in it
+    ("I'm drafting a press line: what did inspectors say about consent?", ["consent"]),
     ("Apart from Mr Munday, was the Barnet letter copied to anyone else?", ["copy"]),
     ("There was someone who wasn't inspecting, just sitting in - who was that?", ["sitt"]),
     # A month that dates a document is no subject word; one that dates a figure is.
