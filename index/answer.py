@@ -18,7 +18,7 @@ from index.question import (ROLES, SCOPE, asks_to_improve, compare_sides, conten
                             question_kind)
 from index.sentences import L_LOW, L_MIN, Candidate, candidates, score, strangers
 from index.text import terms
-from index.vocabulary import term_match
+from index.vocabulary import term_match, unspoken_phrases
 from index.types import Answer, Citation, Passage, Sentence
 
 ABSTAIN = "I could not find this in the documents."
@@ -63,6 +63,10 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     own_terms = frozenset(content_terms(question, hints)) if own and not standalone else None
     eligible, q_terms = _eligible(question if standalone else query, query, hints, cands, passages, expect, kind,
                                   embedder, idf, people, known, own_terms, premise)
+    if unspoken_phrases(question, (p.text for p in passages)):
+        # "How do we support young carers?": a passage on young people and foster carers is not
+        # about young carers; one about them would hold the phrase.
+        return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
     if known is not None and strangers(question, q_terms, known):
         # "What did Ofsted find at Redbridge's front door visit?", "…children at risk of FGM?": a
         # name or an acronym no document uses is what the question is about, and nothing here is.

@@ -4,6 +4,7 @@ the documents' own ("permission": consent), plurals and adverbs the light stemme
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from index.text import terms
@@ -93,3 +94,21 @@ def seen_term(term: str, known) -> bool:
 def abbreviation_terms(term: str) -> list[str]:
     """The terms an abbreviation stands for ("eha" → early, help, assessment); [] for other words."""
     return _abbreviations()[0].get(term, [])
+
+
+#: The sector's names for a kind of child or of work whose words mean something else apart: "young
+#: carers" are not young people with foster carers, nor "private fostering" any fostering. A passage
+#: speaks of one only when it holds the whole phrase.
+SECTOR_PHRASES = re.compile(
+    r"\b(?:young carers?|private(?:ly)? fostering|privately fostered|forced marriages?|county lines|"
+    r"children missing (?:from )?education|elective home education|modern slavery|kinship care|youth justice|"
+    r"short breaks?|corporate parent(?:s|ing)?|family hubs?|staying put|special guardianship)\b", re.I)
+
+
+def unspoken_phrases(question: str, texts) -> list[str]:
+    """The sector phrases of ``question`` (see SECTOR_PHRASES) that none of ``texts`` holds."""
+    asked = {" ".join(m.group(0).lower().split()) for m in SECTOR_PHRASES.finditer(question)}
+    if not asked:
+        return []
+    held = {" ".join(m.group(0).lower().split()) for t in texts for m in SECTOR_PHRASES.finditer(" ".join(t.split()))}
+    return sorted(p for p in asked if p not in held and p.rstrip("s") not in {h.rstrip("s") for h in held})

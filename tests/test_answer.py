@@ -834,3 +834,17 @@ def test_the_letter_a_question_dates_but_misnumbers_answers_with_its_own_number(
                  analyzer)
     assert_grounded(result)
     assert "fifth monitoring visit" in result.text and "Andrew Waugh" in result.text, result.text
+
+
+def test_a_sector_phrase_is_answered_only_by_a_passage_that_holds_it(any_embedder, analyzer):
+    """"Young carers" look after someone at home; a passage on young people and their foster carers
+    shares both words and says nothing of them."""
+    foster = passage(VISIT_2022, (
+        "Bespoke in-house therapists support young people and their foster carers, and this is improving "
+        "placement stability."), section="Main findings")
+    question = "Any findings on how we support young carers?"
+    assert ask(question, [foster], any_embedder, analyzer).abstained
+    carers = passage(VISIT_2022, "Young carers are identified early and supported well by the early help service.",
+                     start=900, section="Main findings")
+    found = ask(question, [carers, foster], any_embedder, analyzer)
+    assert not found.abstained and "Young carers are identified early" in found.text, found.text
