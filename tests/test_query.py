@@ -393,6 +393,10 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("What area of practice was the May 2022 focused visit looking at?", "scope"),
     ("Which areas did the 2022 focused visit look at?", "scope"),
     ("When did Barnet reorganise its early help into hubs?", "date"),
+    ("Barnet's early help hubs - when did that happen?", "date"),
+    # After what the answer is for, "when they looked at…" still says which visit.
+    ("Out-of-hours question for the pack: what did Ofsted make of the handover when they looked in 2018?", None),
+    ("For the pack - what did Ofsted make of the handover when they looked in 2018?", None),
     ("What was the overall judgement for Ealing at the April 2024 ILACS inspection?", "grade"),
     ("What's our EHA timeliness running at?", "percent"),
     ("What is Waltham Forest's rate of children on child protection plans?", "percent"),
