@@ -44,6 +44,10 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     query = query or question
     if not passages:
         return Answer(question=question, text=ABSTAIN, abstained=True)
+    if unspoken_phrases(question, (p.text for p in passages)):
+        # "How do we support young carers?": a passage on young people and foster carers is not
+        # about young carers; one about them would hold the phrase.
+        return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
     kind = question_kind(query, hints)
     # A follow-up with a question of its own ("What are team managers doing about it?") asks for
     # what it asks; an elliptical one ("And in 2022?") for what the earlier question asked.
@@ -63,10 +67,6 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     own_terms = frozenset(content_terms(question, hints)) if own and not standalone else None
     eligible, q_terms = _eligible(question if standalone else query, query, hints, cands, passages, expect, kind,
                                   embedder, idf, people, known, own_terms, premise)
-    if unspoken_phrases(question, (p.text for p in passages)):
-        # "How do we support young carers?": a passage on young people and foster carers is not
-        # about young carers; one about them would hold the phrase.
-        return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
     if known is not None and strangers(question, q_terms, known):
         # "What did Ofsted find at Redbridge's front door visit?", "…children at risk of FGM?": a
         # name or an acronym no document uses is what the question is about, and nothing here is.

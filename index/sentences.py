@@ -164,7 +164,7 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
     stated = set() if premise else question_numbers(question)
     # "What is the target figure?" is answered by a figure stated as a target, not by the figure
     # that is below it.
-    target = expect in ("percent", "number", "count") and bool(_ASKS_TARGET.search(question))
+    target = expect in FIGURES and bool(_ASKS_TARGET.search(question))
     lead = expect == "inspector" and bool(re.search(r"\b(?:led|lead|leading|in charge)\b", question, re.I))
     sentence_terms = [set(terms(c.text)) for c in cands]
     for i, c in enumerate(cands):

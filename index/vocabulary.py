@@ -106,9 +106,14 @@ SECTOR_PHRASES = re.compile(
 
 
 def unspoken_phrases(question: str, texts) -> list[str]:
-    """The sector phrases of ``question`` (see SECTOR_PHRASES) that none of ``texts`` holds."""
-    asked = {" ".join(m.group(0).lower().split()) for m in SECTOR_PHRASES.finditer(question)}
+    """The sector phrases of ``question`` (see SECTOR_PHRASES) that none of ``texts`` holds, in
+    either number ("young carer" / "young carers")."""
+    def phrases(text: str) -> dict[str, str]:  # singular form -> the phrase as written, in one line
+        found = (" ".join(m.group(0).lower().split()) for m in SECTOR_PHRASES.finditer(" ".join(text.split())))
+        return {p.rstrip("s"): p for p in found}
+
+    asked = phrases(question)
     if not asked:
         return []
-    held = {" ".join(m.group(0).lower().split()) for t in texts for m in SECTOR_PHRASES.finditer(" ".join(t.split()))}
-    return sorted(p for p in asked if p not in held and p.rstrip("s") not in {h.rstrip("s") for h in held})
+    held = set().union(*(phrases(t) for t in texts))
+    return sorted(p for key, p in asked.items() if key not in held)
