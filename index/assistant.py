@@ -253,13 +253,21 @@ class Assistant:
         among the passages on the question's subject ("Brenda McLaughlin led the Barnet monitoring
         visit - what did she find?")."""
         from index.premise import states_visit_fact
-        from index.question import DAY_DATE
+        from index.question import DAY_DATE, OFFICER, expected_type
 
-        if hints.elsewhere or not states_visit_fact(question, hints):
+        # "Who was the 2022 letter about permanence addressed to?": the letter's address block is a
+        # passage of its own that shares no word with the question.
+        addressee = expected_type(question) == "addressee"
+        if hints.elsewhere or not (states_visit_fact(question, hints)
+                                   or addressee and (hints.years or hints.authorities or hints.doc_types)):
             return result
         visit = replace(hints, people=())
         described = [m for m in self.retriever.metas.values()
                      if m.visit_start and visit.fits(m) and Filters.of(filters).admits(m)]
+        # "The March 2018 letter": of 2018's visits, the one in March (visited or dated then).
+        in_month = [m for m in described if hints.months and any(
+            d and int(d[5:7]) in hints.months for d in (m.date, m.visit_start, m.visit_end))]
+        described = in_month or described
         if not described or len(described) > 3:
             return result
         if hints.people and not states_visit_fact(question, replace(hints, people=())):
@@ -269,7 +277,12 @@ class Assistant:
         openings = [next((c for c in self.docstore.chunks(m.doc)
                           if DAY_DATE.search(c.text) and re.search(r"\b(?:visit|inspection)", c.text, re.I)), None)
                     for m in described]
-        return self._with_passages(result, [self.retriever.passage(c, score=floor) for c in openings if c], k)
+        if addressee:
+            openings += [next((c for c in self.docstore.chunks(m.doc)
+                               if any(OFFICER.match(c.text[at.start():]) for at in re.finditer(r"^", c.text, re.M))),
+                              None) for m in described]
+        openings = list({(c.doc, c.start): c for c in openings if c}.values())
+        return self._with_passages(result, [self.retriever.passage(c, score=floor) for c in openings], k)
 
     def _with_passages(self, result: Retrieval, extra: list[Passage], k: int | None, first: bool = False) -> Retrieval:
         """``result`` with the passages of ``extra`` it lacks, first or last, still at most ``k`` within the

@@ -37,7 +37,9 @@ _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self eva
 #: Words that only say a name is wanted ("who led…", "who was it addressed to"): the expected type
 #: carries them, and no sentence need repeat them.
 _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote write recipient received receive "
-                            "go went signed sign name names named senior officer officers director directors"))
+                            "go went signed sign name names named senior officer officers director directors "
+                            # "…name and role please", "including their job title"
+                            "job title role roles position addressee addressees recipient recipients"))
 #: Words that only ask for a date ("what were the dates of…").
 _DATE_REQUEST = set(terms("date dates dated day days month months year years time times"))
 #: Words that only ask for what needs to improve; the list under such a heading answers them.
@@ -63,9 +65,10 @@ _PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?))\b|"
                        r"reporter|lead|director|manager|person|chief|deputy|head)\b|"
                        r"\bwhich (?:of (?:our|the|their) )?(?:senior )?(?:officers?|managers?|directors?|people|person|"
                        r"staff members?|inspectors?|hmis?)\b|^\s*(?:please\s+)?name\b|"
-                       r"\b(?:his|her|their)\s+names?\b|\bwhat(?:'s|’s| is| was| were)\s+(?:the\s+)?names?\b(?!\s+of)",
+                       r"\b(?:his|her|their)\s+names?\b|\bwhat(?:'s|’s| is| was| were)\s+(?:the\s+)?names?\b(?!\s+of)|"
+                       r"\b(?:the|its|their)\s+(?:addressee|recipient)s?\b",  # "I need the addressee for the June letter"
                        re.I)
-_ADDRESSEE_Q = re.compile(r"\b(?:addressed|sent|send|written|wrote|write|go|went)\b.*\bto\b|\brecipient|"
+_ADDRESSEE_Q = re.compile(r"\b(?:addressed|sent|send|written|wrote|write|go|went)\b.*\bto\b|\brecipient|\baddressee|"
                           r"\bwho (?:else )?(?:received|got)\b|\b(?:a copy|copied|cc'?d)\b", re.I)
 _SCOPE_Q = re.compile(
     r"\b(?:what|which) (?:areas?|aspects?|parts?|topics?|services?|themes?)\b.*\b(?:look(?:ing|ed)? at|focus(?:ed|ing)? on|"

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.query import Hints
-from index.question import BYLINE, DAY_DATE, FIGURES, SCOPE, content_terms, has_type, new_value, proper_names, question_numbers
+from index.question import BYLINE, DAY_DATE, FIGURES, OFFICER, SCOPE, content_terms, has_type, new_value, proper_names, question_numbers
 from index.text import sentence_spans, terms
 from index.types import Passage
 from index.vocabulary import abbreviation_terms, seen_term, term_match
@@ -147,6 +147,9 @@ _ASKS_TARGET = re.compile(r"\bwhat(?:'s|’s| is| was| are| were)?\s+(?:actually
                           r"\bmeasured against\b", re.I)
 
 
+_ASKS_COPIES = re.compile(r"\b(?:else|copy|copies|copied|copying|cc'?d?|also)\b", re.I)
+
+
 _TARGET_FIGURE = re.compile(r"\btargets?\s+(?:of\s+)?(?:at least\s+|over\s+)?\d|\d+(?:\.\d+)?%?\s+targets?\b|"
                             r"\baim(?:ing)?\s+(?:of|for|to reach)\s+\d|\bat least\s+\d", re.I)
 
@@ -166,6 +169,7 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
     # that is below it.
     target = expect in FIGURES and bool(_ASKS_TARGET.search(question))
     lead = expect == "inspector" and bool(re.search(r"\b(?:led|lead|leading|in charge)\b", question, re.I))
+    copies = bool(_ASKS_COPIES.search(question))
     sentence_terms = [set(terms(c.text)) for c in cands]
     for i, c in enumerate(cands):
         p = passages[c.passage]
@@ -179,7 +183,9 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
         if expect in DOCUMENT_FACTS:
             # Who inspected, when, for whom: the question's other words describe the visit ("our
             # front door visit"), which the passage around the sentence naming them describes.
-            around |= set().union(*(sentence_terms[j] for j in range(len(cands)) if cands[j].passage == c.passage))
+            # A letter's address block is a passage of its own: its letter's other passages describe it.
+            around |= set().union(*(sentence_terms[j] for j in range(len(cands)) if cands[j].passage == c.passage
+                                    or expect == "addressee" and passages[cands[j].passage].doc == p.doc))
             around |= set(terms(f"{p.meta.title} {p.section}"))
         near = [t for t in q_terms if t not in matched and term_match(t, around)]
         c.holds = {t: weights[t] / total for t in matched} | {t: 0.6 * weights[t] / total for t in near}
@@ -190,6 +196,10 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
         c.prior = p.score / top
         c.typed = (has_type(c.text, expect, people) and new_value(c.text, expect, stated)
                    and (not target or bool(_TARGET_FIGURE.search(c.text)))) if expect else True
+        if c.typed and expect == "addressee" and not copies and not OFFICER.match(c.text):
+            # "Who was the letter addressed to?" is answered by whom it is addressed to, not by whom
+            # it was copied to ("I am copying this letter to the Department for Education").
+            c.typed = False
         if expect not in ("person", "inspector") and _TEAM_LINE.match(c.text):
             # "The quality assurance manager was Sean Tarpey, SHMI." says who inspected, not what
             # they found about quality assurance.

@@ -272,6 +272,24 @@ def test_an_addressee_question_gets_the_officer_not_the_inspectors(question, any
     assert "Elaine Allegretti" in result.text and "Brenda McLaughlin" not in result.text
 
 
+BARNET_ADDRESS = passage(BARNET, "20 December 2018\n\nChris Munday\nStrategic Director for Children and Young People\n"
+                                  "London Borough of Barnet", start=0, section="")
+BARNET_COPY = passage(BARNET, "Yours sincerely\n\nAndrew Waugh\nHer Majesty's Inspector\n\n"
+                              "I am copying this letter to the Department for Education.", start=9000, section="")
+
+
+@pytest.mark.parametrize("question, wanted, unwanted", [
+    ("Who was the Barnet letter addressed to?", "Chris Munday", "Department for Education"),
+    ("Who else was the Barnet letter copied to?", "Department for Education", "Chris Munday"),
+])
+def test_whom_a_letter_is_addressed_to_is_not_whom_it_is_copied_to(question, wanted, unwanted, any_embedder,
+                                                                  analyzer):
+    # The copy line comes first in the passages, and both name a recipient.
+    result = ask(question, [BARNET_COPY, BARNET_ADDRESS], any_embedder, analyzer)
+    assert_grounded(result)
+    assert wanted in result.text and unwanted not in result.text, result.text
+
+
 def test_what_a_visit_looked_at_is_its_stated_remit(any_embedder, analyzer):
     result = ask("What area of practice was the May 2022 focused visit looking at?",
                  [LETTER_2022_OPENING, PERMANENCE_2022], any_embedder, analyzer)

@@ -410,6 +410,7 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("The SEF says EHA timeliness is below target - what actually is the target percentage?", "percent"),
     ("The self-evaluation quotes a national adviser on our local offer - what's his name?", "person"),
     ("Which of our senior officers did the June 2022 focused visit letter go to?", "addressee"),
+    ("The addressee of the 2018 letter, for the slide?", "addressee"),
     ("dates of the 2022 permanence focused visit?", "visit"),
     ("What were the actual dates Ofsted was in for the permanence visit?", "visit"),
     ("When did Barnet reorganise its early help?", "date"),
@@ -610,6 +611,7 @@ def test_the_questions_a_question_asks(question, parts):
     ("How big is the targeted EH caseload?", ["target", "eh", "caseload"]),
     # Who a letter went to is asked for by role: the role is the expected answer, not a subject.
     ("Which of our senior officers did the June 2022 focused visit letter go to?", []),
+    ("Who was the 2018 letter sent to? Name and job title, please.", []),
 ])
 def test_the_subject_words_of_a_question(analyzer, question, terms):
     from index.question import content_terms

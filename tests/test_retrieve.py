@@ -351,6 +351,20 @@ def test_a_question_asking_two_things_is_answered_part_by_part(assistant):
     assert any("Elaine Allegretti" in p.text for p in passages) and any("Brenda McLaughlin" in p.text for p in passages)
 
 
+@pytest.mark.parametrize("question, wanted, unwanted", [
+    # The address block is a passage of its own, sharing no word with the question.
+    ("Who was the 2022 letter on permanence sent to?", "Elaine Allegretti", None),
+    ("The addressee of the June 2022 letter, name and job title please", "Elaine Allegretti", None),
+    # 2018 has two letters; the one on the March visit went to Barking and Dagenham.
+    ("The March 2018 letter: which officer was it addressed to?", "Anne Bristow", "Chris Munday"),
+])
+def test_whom_a_letter_went_to_is_found_from_its_address_block(assistant, question, wanted, unwanted):
+    assert any(wanted in p.text for p in assistant.retrieve(question).passages)
+    result = assistant.ask(question)
+    assert wanted in result.text, result.text
+    assert unwanted is None or unwanted not in result.text
+
+
 def test_a_comparison_that_also_asks_for_a_figure_is_answered_as_both(assistant):
     """The council's word on oversight since the 2022 visit is one part; how many young people are
     in residential placements is another, whose figure the comparison's sides would not hold."""
