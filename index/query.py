@@ -111,6 +111,11 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
                        r"opinion|verdict|impression)\s+(?:of|on)\b", re.I), r"what \1 made of"),
            # "back in 2018", "back in the 2018 visit" is in 2018.
            (re.compile(r"\bback in (?=(?:the |that |our |their )?(?:19|20)\d\d\b)", re.I), "in "),
+           # "the nov 18 visit", "Sept '22": a month and two digits are a month and year, as staff write
+           # them ("18 Nov" would be a day).
+           (re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|february|march|april|may|june|"
+                       r"july|august|september|october|november|december)(?:\s+|\s*['’-]\s*)([12]\d)\b"
+                       r"(?!\s*(?:st|nd|rd|th)\b|\s*[:.%]\s*\d|\s*(?:am|pm|%)\b)", re.I), r"\1 20\2"),
            # "When did Barnet get the failing rating…?"
            (re.compile(r"\b(?:get|got|given|receive|received) (?:a|the|its|their|an) (?:failing|inadequate) "
                        r"(?:rating|grade|judgement|judgment)\b", re.I), "get judged inadequate")]

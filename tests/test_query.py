@@ -566,6 +566,11 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("Does our SEF line up with what the inspectors said?", "Does our SEF compare with what the inspectors said?"),
     ("How were we checking our own work back in 2018?", "How were we quality assurance and auditing in 2018?"),
     ("What did Ofsted make of our MASH back in the 2018 visit?", "What did Ofsted make of our MASH in the 2018 visit?"),
+    # A month and two digits are a month and a year; a day and a month are not.
+    ("barnet nov 18 visit - which number was it?", "barnet nov 2018 visit - which number was it?"),
+    ("What did the Sept '22 SEF say?", "What did the Sept 2022 SEF say?"),
+    ("What happened on 18 Nov 2018?", "What happened on 18 Nov 2018?"),
+    ("Was it on nov 18th?", "Was it on nov 18th?"),
     ("Are we back in the black this year?", "Are we back in the black this year?"),
     ("Pull together what we know on police protection", "Pull together about police protection"),
     ("what did the 2018 letter say about how we handle S47s?", "what did the 2018 letter say about our S47s?"),

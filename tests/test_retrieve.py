@@ -365,6 +365,11 @@ def test_whom_a_letter_went_to_is_found_from_its_address_block(assistant, questi
     assert unwanted is None or unwanted not in result.text
 
 
+def test_a_visit_dated_by_month_and_two_digit_year_is_that_visit(assistant):
+    result = assistant.ask("barnet nov 18 visit - which number monitoring visit was it?")
+    assert "fifth monitoring visit" in result.text, result.text
+
+
 def test_a_comparison_that_also_asks_for_a_figure_is_answered_as_both(assistant):
     """The council's word on oversight since the 2022 visit is one part; how many young people are
     in residential placements is another, whose figure the comparison's sides would not hold."""
