@@ -235,7 +235,7 @@ _VISIT_DATE_Q = re.compile(
     re.I)
 _RELATIVE_WHO = re.compile(r"\b(children|kids|families|parents|mums|mothers|fathers|carers|people|staff|workers|leavers|"
                            r"ones|women|men|those|others)\s+who(?:['’]ve|['’]d)?\b", re.I)
-_TRAILING_CLAUSE = re.compile(r"^(\s*(?:[^:?]{0,80}:\s*|[^?]{0,80}?\s[-–]\s+)?"  # "Out-of-hours question for the pack: …"
+_TRAILING_CLAUSE = re.compile(r"^(\s*(?:[^:?]{0,80}:\s*|[^?]{0,80}?\s[-–]\s+|[^,?]{0,40},\s*)?"  # "Out-of-hours question for the pack: …", "In short, …"
                               r"(?:how|what|why|which|who|did|does|do|is|are|was|were|has|have|can|could)\b[^?]*?)"
                               r"\s+(?:back\s+)?when\s+(?:they|ofsted|inspectors|the inspectors|hmis?|we|it)\b[^?]*", re.I)
 _LEADING_CLAUSE = re.compile(r"^\s*(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
