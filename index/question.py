@@ -238,7 +238,7 @@ _RELATIVE_WHO = re.compile(r"\b(children|kids|families|parents|mums|mothers|fath
 _TRAILING_CLAUSE = re.compile(r"^(\s*(?:[^:?]{0,80}:\s*|[^?]{0,80}?\s[-–]\s+|[^,?]{0,40},\s*)?"  # "Out-of-hours question for the pack: …", "In short, …"
                               r"(?:how|what|why|which|who|did|does|do|is|are|was|were|has|have|can|could)\b[^?]*?)"
                               r"\s+(?:back\s+)?when\s+(?:they|ofsted|inspectors|the inspectors|hmis?|we|it)\b[^?]*", re.I)
-_LEADING_CLAUSE = re.compile(r"^\s*(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
+_LEADING_CLAUSE = re.compile(r"^\s*(?:in (?:19|20)\d\d,\s*)?(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
                              r"where|when|did|does|do|is|are|was|were|can)\b)", re.I)
 
 

@@ -398,6 +398,7 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("Out-of-hours question for the pack: what did Ofsted make of the handover when they looked in 2018?", None),
     ("For the pack - what did Ofsted make of the handover when they looked in 2018?", None),
     ("Briefly, what did Ofsted think when they visited in 2018 about how referrals were handled?", None),
+    ("In 2022, when a child could not go home, how soon was a plan made?", None),
     ("What was the overall judgement for Ealing at the April 2024 ILACS inspection?", "grade"),
     ("What's our EHA timeliness running at?", "percent"),
     ("What is Waltham Forest's rate of children on child protection plans?", "percent"),
