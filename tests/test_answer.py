@@ -290,6 +290,26 @@ def test_whom_a_letter_is_addressed_to_is_not_whom_it_is_copied_to(question, wan
     assert wanted in result.text and unwanted not in result.text, result.text
 
 
+CARE_SLIDE = passage(SELF_EVALUATION, "The majority of care leavers (68%) are in education, employment, and training "
+                                      "(EET). In 2021/22, 89% of children in care had an up-to-date PEP compared to 86% "
+                                      "in 2020/21. This year 8 students progressed to University.",
+                     section="Children in Care and Care Leavers", start=4000)
+
+
+def test_a_figure_is_not_answered_by_one_that_counts_something_else(any_embedder, analyzer):
+    # The sentence that holds the year holds "care", a word of every slide, and counts PEPs, not care
+    # leavers in EET; the one beside it is this year's figure.
+    idf = {"care": 0.3, "pep": 3.0, "eet": 3.0, "leaver": 2.0, "rate": 1.5, "child": 0.3, "date": 1.5,
+           "share": 1.5}.get
+
+    def ask_with_idf(question):
+        return answer(question, analyzer.analyze(question), [CARE_SLIDE], embedder=any_embedder, idf=idf)
+
+    assert_abstains(ask_with_idf("What was our care leaver EET rate in 2021/22?"), [CARE_SLIDE])
+    result = ask_with_idf("What share of children in care had an up-to-date PEP in 2021/22?")
+    assert "89%" in result.text, result.text
+
+
 def test_what_a_visit_looked_at_is_its_stated_remit(any_embedder, analyzer):
     result = ask("What area of practice was the May 2022 focused visit looking at?",
                  [LETTER_2022_OPENING, PERMANENCE_2022], any_embedder, analyzer)
