@@ -55,7 +55,7 @@ VERDICT_Q = re.compile(r"\b(?:make|made) of\b|\bview (?:of|on)\b|\bverdict\b|\bi
                        re.I)
 _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
              "judged": "judgement", "kid": "children", "kids": "children", "uni": "university",
-             "jan": "january", "feb": "february", "sept": "september", "sep": "september", "oct": "october",
+             "avg": "average", "jan": "january", "feb": "february", "sept": "september", "sep": "september", "oct": "october",
              "nov": "november", "dec": "december", "aug": "august", "apr": "april"}
 # (Terms are stemmed: the words are looked up as terms() gives them.)
 _SYNONYMS = {stem(k): stem(v) for k, v in _SYNONYMS.items()}
@@ -93,7 +93,7 @@ _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what 
 _NUMBER_Q = re.compile(
     r"\b(?:how many|how much|how (?:high|big|large|busy)|what (?:percentage|proportion|share|number|figure|rate|level)|"
     r"(?:compare|comparison)\b.*\b(?:numbers?|figures?)|(?:numbers?|figures?)\b.*\bcompare|"
-    r"which (?:percentage|figure|number)|per ?cent|how often|average|caseloads? (?:were|was|are|is)|"
+    r"which (?:percentage|figure|number)|per ?cent|how often|average|avg|caseloads? (?:were|was|are|is)|"
     r"\bwhich (?:\w+ )?visit (?:was|is)\b|"
     # "what actually is the target percentage", "what's the actual figure"
     r"\bwhat(?:'s|’s| is| was| are| were)?\s+(?:actually\s+)?(?:is\s+|was\s+)?(?:the\s+|our\s+|their\s+)?"

@@ -413,6 +413,7 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("The self-evaluation quotes a national adviser on our local offer - what's his name?", "person"),
     ("Which of our senior officers did the June 2022 focused visit letter go to?", "addressee"),
     ("The addressee of the 2018 letter, for the slide?", "addressee"),
+    ("What's the avg caseload in A&I?", "number"),
     ("dates of the 2022 permanence focused visit?", "visit"),
     ("What were the actual dates Ofsted was in for the permanence visit?", "visit"),
     ("When did Barnet reorganise its early help?", "date"),
