@@ -15,6 +15,7 @@ from index.embedder import Embedder
 from index.keyword import KeywordIndex
 from index.query import Filters, Hints, abbreviate, expand
 from index.question import _IMPROVE_Q, VERDICT_Q, keyword_query
+from index.sentences import DOCUMENT_FACTS
 from index.settings import Settings
 from index.store import VectorStore, date_key
 from index.text import count_tokens
@@ -35,6 +36,18 @@ SENTENCE_WEIGHT = 0.5
 FOCUS_CANDIDATES = 15
 OVERVIEW_WEIGHT = 1.0  # a question for a verdict meets a letter's overview
 OVERVIEW_SECTION = re.compile(r"overview|headline|summary|key (?:messages|findings)|overall", re.I)
+#: A passage that only says what a visit looked at, by whom and when weighs this much less, in full
+#: (see Retriever._remit_share), for a question on what was found.
+REMIT_PENALTY = 0.5
+REMIT_SENTENCE = re.compile(r"\b(?:inspectors|they|the visit|this visit|the inspection|this inspection)\s+(?:also\s+)?"
+                            r"(?:considered|looked at|evaluated|reviewed|examined|focused on)\b|"
+                            r"\bareas? covered by the visit\b|^\s*this letter summarises\b|"
+                            r"\bvisit was carried out in line with\b|^\s*(?:the\s+)?(?:lead\s+|team\s+)?inspectors?\s+"
+                            r"(?:for this visit\s+)?(?:were|was)\b|^\s*Her Majesty['’]s Inspectors for\b|"
+                            r"\bquality assurance manager was\b", re.I)
+_VISIT_ROLE = re.compile(r"\b(?:which|how many|names? of (?:the )?) (?:inspectors?|hmis?)\b|\b(?:observers?|observing|"
+                         r"shadow\w*|quality assurance manager|qa manager|(?:lead|team) inspectors?|led|who)\b", re.I)
+REMIT_SECTION = re.compile(r"\bareas? covered\b|\bscope of\b|\bwhat (?:we|inspectors) looked at\b", re.I)
 IMPROVE_SECTION = re.compile(r"improve|areas? (?:for|requiring)|recommend|priorit|next steps|what next", re.I)
 
 
@@ -75,6 +88,7 @@ class Retriever:
         for cid, doc in self._chunk_doc.items():
             self._doc_chunks.setdefault(doc, []).append(cid)
         self._vector_cache: dict[str, np.ndarray] = {}
+        self._remit_cache: dict[str, float] = {}
         self._generation = generation
 
     @property
@@ -185,7 +199,12 @@ class Retriever:
         improve = bool(_IMPROVE_Q.search(hints.topic or query))
         # (One for a grade is not: "How was Norfolk judged overall?" is answered by the judgements' table.)
         verdict = not expect and bool(VERDICT_Q.search(hints.topic or query))
-        chunks = self.docstore.chunks_by_id(scores) if (expect or improve or verdict) else {}
+        # What a visit set out to look at ("Inspectors considered… the 'front door'", "Areas covered by
+        # the visit") shares the words of every question on what it found, and answers none of them.
+        # (Not for what it said to improve: which visit "the front door visit" is, its remit says; nor
+        # for who was on it: "was there an observer on the 2022 visit?")
+        remit = expect not in DOCUMENT_FACTS and not improve and not _VISIT_ROLE.search(hints.topic or query)
+        chunks = self.docstore.chunks_by_id(scores) if (expect or improve or verdict or remit) else {}
         for cid in scores:
             factor = 1.0
             if hints.kinds or hints.people:
@@ -199,8 +218,23 @@ class Retriever:
                 factor += SECTION_WEIGHT
             if chunk is not None and verdict and OVERVIEW_SECTION.search(chunk.section):
                 factor += OVERVIEW_WEIGHT
+            if chunk is not None and remit:
+                factor *= 1.0 - REMIT_PENALTY * self._remit_share(chunk)
             scores[cid] *= factor
         return sorted(scores.items(), key=lambda kv: -kv[1])
+
+    def _remit_share(self, chunk: Chunk) -> float:
+        """The share of a chunk's sentences that say what a visit looked at, who inspected and when,
+        rather than what was found (cached: chunks do not change under an id)."""
+        share = self._remit_cache.get(chunk.id)
+        if share is None:
+            from index.text import sentence_spans
+
+            spans = sentence_spans(chunk.text)
+            said = sum(bool(REMIT_SENTENCE.search(chunk.text[a:b])) for a, b in spans)
+            share = self._remit_cache[chunk.id] = 1.0 if REMIT_SECTION.search(chunk.section) else (
+                said / len(spans) if spans else 0.0)
+        return share
 
     def _focus(self, fused: list[tuple[str, float]], query: str, hints: Hints) -> list[tuple[str, float]]:
         """The leading candidates re-scored by their best single sentence: the share of the question's

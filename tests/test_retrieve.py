@@ -365,6 +365,19 @@ def test_whom_a_letter_went_to_is_found_from_its_address_block(assistant, questi
     assert unwanted is None or unwanted not in result.text
 
 
+def test_what_a_visit_looked_at_gives_way_to_what_it_found(assistant):
+    """"Areas covered by the visit" names the MASH and every other subject of a question on what
+    Barnet's visit found, and says nothing of what was found."""
+    found = assistant.retrieve("What did Ofsted say about Barnet's MASH in 2018?").passages
+    assert found and found[0].section != "Areas covered by the visit"
+    assert not any(p.section == "Areas covered by the visit" for p in found[:3])
+    # What it looked at, and who was on it, its remit and opening still answer.
+    scope = assistant.retrieve("Which areas did Barnet's November 2018 monitoring visit cover?").passages
+    assert any(p.section == "Areas covered by the visit" for p in scope[:2])
+    observer = assistant.retrieve("was there an observer on the 2022 focused visit? name?").passages
+    assert any("Nhlanganiso Nyathi" in p.text for p in observer)
+
+
 def test_a_visit_dated_by_month_and_two_digit_year_is_that_visit(assistant):
     result = assistant.ask("barnet nov 18 visit - which number monitoring visit was it?")
     assert "fifth monitoring visit" in result.text, result.text
