@@ -22,6 +22,10 @@ from index.vocabulary import term_match, unspoken_phrases
 from index.types import Answer, Citation, Passage, Sentence
 
 ABSTAIN = "I could not find this in the documents."
+#: A question for what the inspectorate said or found, and one that asks for anyone else's word.
+_INSPECTORATE_Q = re.compile(r"\b(?:ofsted|inspectors?|inspectorate|hmis?|inspection|(?:focused|monitoring) visit)\b", re.I)
+_OTHER_VOICE_Q = re.compile(r"\b(?:spokes\w*|council (?:said|say|says)|press|news|article|piece|quoted?|response|"
+                            r"respond\w*|reaction|(?:we|they|the council|leaders?) (?:said|say|told))\b", re.I)
 #: At most this many sentences answer a question for findings that is not put as a list.
 FINDING_MAX = 3
 #: The least share of a figure question's subject its answer's own sentence holds. Of the figure
@@ -30,7 +34,7 @@ OWN_MIN = 0.25
 
 
 def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, idf=None,
-           query: str | None = None, people: frozenset[str] = frozenset(), known=None) -> Answer:
+           query: str | None = None, people: frozenset[str] = frozenset(), known=None, text_of=None) -> Answer:
     """Compose a cited extractive answer to ``question`` from ``passages`` (best first).
 
     Args:
@@ -43,6 +47,7 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
         people: inspectors' names the index knows, to recognise "who" answers.
         known: term -> whether any indexed chunk holds it; a word the documents never use weighs
             less (see UNSEEN_WEIGHT).
+        text_of: doc -> its whole text, to tell whose words a news passage quotes.
     """
     query = query or question
     if not passages:
@@ -61,7 +66,11 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     if expect is None and hints.people and _YES_NO.match(question):
         # "Was Louise Warren on our 2018 visit too?": the sentence naming the visit's inspectors.
         expect = "inspector"
-    cands = candidates(passages)
+    cands = candidates(passages, text_of)
+    if _INSPECTORATE_Q.search(query) and not _OTHER_VOICE_Q.search(query):
+        # "How did Ofsted's view of our leadership change?": what the council's spokesman told the
+        # press about its front door is not what Ofsted said, though the news piece quotes both.
+        cands = [c for c in cands if not c.quoted]
     # A follow-up that names its own subject ("Did Louise Warren inspect anywhere else?") is scored on
     # its own words; one that points back ("What are managers doing about it?") on the whole topic.
     standalone = own and not re.search(r"\b(?:it|its|this|these|those|them|they|their)\b", question, re.I) \

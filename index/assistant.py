@@ -117,7 +117,7 @@ class Assistant:
         else:
             result = answer(spell_out(question), hints, retrieval.passages, embedder=self.embedder,
                             idf=self.retriever.keyword.idf, query=query, people=self.analyzer.known_people,
-                            known=self.retriever.keyword.has)
+                            known=self.retriever.keyword.has, text_of=self.docstore.text)
             result.question = question
         retrieval.timings_ms["answer"] = (time.perf_counter() - t) * 1000
         result.timings_ms = {**retrieval.timings_ms, "total": (time.perf_counter() - started) * 1000}

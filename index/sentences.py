@@ -52,6 +52,7 @@ class Candidate:
     finding: bool = False  # the question asks for findings, not a name, date, figure or grade
     holds: dict = field(default_factory=dict)  # subject term -> its share of the question's weight, held here
     own: float = 0.0  # the share of the subject the sentence's own words hold (not its neighbours')
+    quoted: bool = False  # words a news piece quotes from someone other than the inspectorate
 
     @property
     def supported(self) -> bool:
@@ -73,10 +74,44 @@ class Candidate:
             self.bare and self.dense >= D_HIGH)
 
 
-def candidates(passages: list[Passage]) -> list[Candidate]:
-    """Every sentence, bullet and table row of ``passages`` that can be evidence, in passage order."""
+_QUOTED = re.compile(r"[\"“][^\"”]*(?:[\"”]|$)")
+_INSPECTORATE = re.compile(r"\b(?:ofsted|inspectorate|inspectors?|hmis?|letter|report|inspection|visit)\b", re.I)
+_ATTRIBUTION = re.compile(r"\b(?:said|says|states?|stated|adds?|added|told|explained|according to|commented)\b", re.I)
+
+
+def other_voices(text: str) -> list[tuple[int, int]]:
+    """The paragraphs of a news piece that quote someone other than the inspectorate: "A spokesman
+    for Barking and Dagenham Council said: "We have worked hard…"", and the quoted paragraphs that
+    carry on what they said. What the piece quotes from Ofsted's letter ("…," states the
+    inspectorate) and its own reporting are not among them."""
+    out, voice = [], None
+    for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text):
+        para = m.group(0)
+        opens = para.lstrip()[:1] in "\"“"
+        rest = _QUOTED.sub(" ", para)
+        if _ATTRIBUTION.search(rest):
+            voice = "inspectorate" if _INSPECTORATE.search(rest) else "other"
+        elif not opens:
+            voice = None
+        if voice == "other":
+            out.append((m.start(), m.end()))
+    return out
+
+
+def candidates(passages: list[Passage], text_of=None) -> list[Candidate]:
+    """Every sentence, bullet and table row of ``passages`` that can be evidence, in passage order.
+
+    ``text_of`` (doc -> its whole text) tells whose words a news passage quotes when the paragraph
+    saying so is outside the passage (see other_voices)."""
     out = []
     for i, p in enumerate(passages):
+        others: list[tuple[int, int]] = []
+        if p.meta is not None and p.meta.doc_type == "news article":
+            whole = text_of(p.doc) if text_of is not None else None
+            if whole and whole[p.start:p.end] == p.text:
+                others = [(a - p.start, b - p.start) for a, b in other_voices(whole) if b > p.start and a < p.end]
+            else:
+                others = other_voices(p.text)
         for a, b in _rows(p.text, sentence_spans(p.text)):
             text = " ".join(p.text[a:b].split())
             bullet = bool(re.match(r"^[-•◼▪]\s", text))
@@ -90,7 +125,7 @@ def candidates(passages: list[Passage]) -> list[Candidate]:
             if standalone and not bullet and not row and not BYLINE.match(text) and len(text.split()) <= 10 and (
                     text[-1] not in ".!?:;\"”’)" or re.search(r"\((?:cont(?:inued|'d)?\.?)\)$", text, re.I)):
                 continue
-            out.append(Candidate(i, a, b, text, bullet=bullet))
+            out.append(Candidate(i, a, b, text, bullet=bullet, quoted=any(x <= a < y for x, y in others)))
     return out
 
 

@@ -886,3 +886,41 @@ def test_a_sector_phrase_is_answered_only_by_a_passage_that_holds_it(any_embedde
                      start=900, section="Main findings")
     found = ask(question, [carers, foster], any_embedder, analyzer)
     assert not found.abstained and "Young carers are identified early" in found.text, found.text
+
+
+# -- whose words a news piece quotes ------------------------------------------------------------
+
+PRESS = DocumentMeta(doc="press.txt", hash="p", title="Ofsted praises multi-agency work", doc_type="news article",
+                     authority=HOME, authorities=(HOME,), date="2018-04-03")
+PRESS_TEXT = (
+    "\"Partners are well engaged, which ensures timely information sharing at the front door,\" states Ofsted's "
+    "letter to Barking and Dagenham.\n\n"
+    "A spokesman for Barking and Dagenham Council said: \"We have worked hard to improve our front door and are "
+    "pleased to see this recognised.\n\n"
+    "\"Working together these teams try to ensure there is no wrong front door for residents.\"")
+
+
+def test_other_voices_are_the_paragraphs_quoting_someone_else():
+    from index.sentences import other_voices
+
+    spans = [PRESS_TEXT[a:b] for a, b in other_voices(PRESS_TEXT)]
+    assert [s[:20] for s in spans] == ["A spokesman for Bark", "\"Working together th"]
+
+
+def test_what_ofsted_said_is_not_what_the_council_told_the_press(any_embedder, analyzer):
+    # The passage starts at the spokesman's second paragraph: whose words they are is in the one before.
+    tail = PRESS_TEXT.index("\"Working together")
+    press = passage(PRESS, PRESS_TEXT[tail:], start=tail, score=2.0)
+    letter = passage(VISIT_2018, "Partners are well engaged at the front door and thresholds are applied consistently.",
+                     start=500)
+    whole = {PRESS.doc: PRESS_TEXT}.get
+
+    def ask_with_text(question):
+        return answer(question, analyzer.analyze(question), [press, letter], embedder=any_embedder,
+                      people=analyzer.known_people, text_of=whole)
+
+    result = ask_with_text("What did Ofsted say about our front door in 2018?")
+    assert_grounded(result)
+    assert "wrong front door" not in result.text and "thresholds are applied" in result.text, result.text
+    said = ask_with_text("What did the council's spokesman tell the press about the front door?")
+    assert "wrong front door" in said.text, said.text
