@@ -134,14 +134,19 @@ class Assistant:
         question = spell_out(question)
         questions = [spell_out(q) for q in _questions(history)]
         earlier = None
-        if questions and (_PERSON_PRONOUN.search(question) or ELSEWHERE.search(question)):
+        pronoun = _PERSON_PRONOUN.search(question) or _PEOPLE_PRONOUN.search(question)
+        if questions and (pronoun or ELSEWHERE.search(question)):
             earlier = self.ask(questions[-1], history=questions[:-1])
-        if earlier is not None and not earlier.abstained and _PERSON_PRONOUN.search(question):
+        if earlier is not None and not earlier.abstained and pronoun:
             from index.question import expected_type
 
-            named = [(earlier.text.find(p), p) for p in self.analyzer.known_people if p in earlier.text]
+            named = sorted((earlier.text.find(p), p) for p in self.analyzer.known_people if p in earlier.text)
             if named and expected_type(questions[-1]) in ("inspector", "person"):
-                question = _PERSON_PRONOUN.sub(min(named)[1], question, count=1)
+                if _PERSON_PRONOUN.search(question):
+                    question = _PERSON_PRONOUN.sub(named[0][1], question, count=1)
+                else:
+                    # "Did either of them go on to inspect Barnet?" after "Who were the inspectors…?"
+                    question = _PEOPLE_PRONOUN.sub(" or ".join(p for _, p in named), question, count=1)
         query, hints = self.analyzer.with_history(question, questions)
         if earlier is not None and not earlier.abstained and ELSEWHERE.search(question) and not hints.authorities:
             covered = (c.passage.meta.authority for c in earlier.citations if c.passage.meta.authority)
@@ -344,6 +349,7 @@ class Assistant:
 
 
 _PERSON_PRONOUN = re.compile(r"\b(?:she|he|her|him)\b", re.I)
+_PEOPLE_PRONOUN = re.compile(r"\b(?:either|both|any|neither|one|each|which|none) of them\b", re.I)
 
 
 def _without_other_sides(query: str, side, sides) -> str:

@@ -499,7 +499,9 @@ def is_followup(question: str) -> bool:
     # long the question; "it" and "they" only in a short one ("what did they say?").
     return bool(_FOLLOWUP.match(question)) or len(words) <= 4 or bool(ELSEWHERE.search(question)) or bool(
         re.search(r"\b(?:they|that|it|this|those|these|them|there|she|he|their|its)\b", question, re.I) and len(words) <= 12
-    ) or bool(re.search(r"\b(?:for|of|to|about|with|on) them\b", question, re.I))
+    ) or bool(re.search(r"\b(?:for|of|to|about|with|on) them\b", question, re.I)) or bool(
+        # "…inspect Barnet later that year?": the year of the earlier question.
+        re.search(r"\b(?:that|the same|that same) (?:year|month|visit|inspection|letter)\b", question, re.I))
 
 
 def _strip_followup(previous: str, hints: Hints, analyzer: QueryAnalyzer, kinds: bool = False) -> str:

@@ -620,6 +620,9 @@ def test_the_questions_a_question_asks(question, parts):
     # Who a letter went to is asked for by role: the role is the expected answer, not a subject.
     ("Which of our senior officers did the June 2022 focused visit letter go to?", []),
     ("Who was the 2018 letter sent to? Name and job title, please.", []),
+    # How a visit is put ("came on", "also", "later") is no subject.
+    ("Which inspectors came on the 2018 focused visit?", []),
+    ("Did Louise Warren also inspect Barnet later?", []),
 ])
 def test_the_subject_words_of_a_question(analyzer, question, terms):
     from index.question import content_terms
@@ -671,3 +674,10 @@ def test_them_points_back_however_long_the_question():
     assert is_followup("what have we put in place for them since Ofsted flagged little ones stuck in children's homes")
     assert not is_followup("What have we put in place for young children living in residential children's homes "
                            "since the 2022 focused visit?")
+
+
+def test_that_year_points_back_however_long_the_question():
+    from index.query import is_followup
+
+    assert is_followup("Did Louise Warren or John Roughton go on to inspect Barnet's children's services that same year?")
+    assert not is_followup("Did Louise Warren or John Roughton go on to inspect Barnet's children's services in 2018?")

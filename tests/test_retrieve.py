@@ -378,6 +378,12 @@ def test_what_a_visit_looked_at_gives_way_to_what_it_found(assistant):
     assert any("Nhlanganiso Nyathi" in p.text for p in observer)
 
 
+def test_either_of_them_is_the_people_the_earlier_answer_named(assistant):
+    result = assistant.ask("Did one of them also visit Barnet that same year?",
+                           history=["Which inspectors came on the 2018 focused visit?"])
+    assert "Louise Warren" in result.text and "Andrew Waugh" in result.text, result.text
+
+
 def test_a_visit_dated_by_month_and_two_digit_year_is_that_visit(assistant):
     result = assistant.ask("barnet nov 18 visit - which number monitoring visit was it?")
     assert "fifth monitoring visit" in result.text, result.text
