@@ -63,6 +63,10 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     # "Did she inspect anywhere else?" states nothing to correct: it asks for other visits.
     premise = states_claim(question, hints)
     expect = expected_type(question if own else query)
+    if expect in FIGURES and query != question and not own and content_terms(question, hints):
+        # "And placement stability?" after "How many LAC did we have?" asks for its figure, which may
+        # be a percentage: only the earlier question said "how many".
+        expect = "number"
     if expect is None and hints.people and _YES_NO.match(question):
         # "Was Louise Warren on our 2018 visit too?": the sentence naming the visit's inspectors.
         expect = "inspector"

@@ -924,3 +924,13 @@ def test_what_ofsted_said_is_not_what_the_council_told_the_press(any_embedder, a
     assert "wrong front door" not in result.text and "thresholds are applied" in result.text, result.text
     said = ask_with_text("What did the council's spokesman tell the press about the front door?")
     assert "wrong front door" in said.text, said.text
+
+
+def test_a_follow_up_on_a_new_subject_asks_for_its_figure_whatever_kind(any_embedder, analyzer):
+    # "How many" was the earlier question's; the new subject's figure is a percentage.
+    slide = passage(SELF_EVALUATION, "Number of children on CIN plans is 613 at end of September. CIN visits within "
+                                     "timescale are at 78%, up from 70% last year.", section="Children in Need")
+    earlier, question = "How many children are on CIN plans?", "and CIN visits within timescale?"
+    query, hints = analyzer.with_history(question, [earlier])
+    result = answer(question, hints, [slide], embedder=any_embedder, query=query, people=analyzer.known_people)
+    assert "78%" in result.text, result.text
