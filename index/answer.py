@@ -15,7 +15,7 @@ from index.compose import (ALSO, ANAPHOR, QUALIFIER, REASON, compare, covering, 
 from index.premise import another_visit, corrections, states_claim
 from index.query import Hints, asks_its_own
 from index.question import (FIGURES, ROLES, SCOPE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise,
-                            question_kind)
+                            question_kind, question_numbers)
 from index.sentences import L_LOW, L_MIN, Candidate, candidates, score, strangers
 from index.text import terms
 from index.vocabulary import term_match, unspoken_phrases
@@ -231,10 +231,12 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     eligible = [c for c in cands if c.typed and all(r.search(c.text) for r in roles) and (
         c.supported or located and (expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I))
         or facts and c.consistent and (c.lexical + c.section > 0 or bool(roles)))]
-    if expect in FIGURES and q_terms:
+    if expect in FIGURES and q_terms and not (premise and question_numbers(question)):
         # A figure answers only with what it counts beside it: "In 2021/22, 89% of children in care
         # had an up-to-date PEP" on a slide about care leavers holds "care" of "our care leaver EET
         # rate in 2021/22", and nothing it counts.
+        # (A figure the question states to be checked is one of its subject words, which the sentence
+        # that corrects it cannot hold.)
         eligible = [c for c in eligible if c.own >= OWN_MIN]
     return eligible, q_terms
 

@@ -116,6 +116,9 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            (re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|february|march|april|may|june|"
                        r"july|august|september|october|november|december)(?:\s+|\s*['’-]\s*)([12]\d)\b"
                        r"(?!\s*(?:st|nd|rd|th)\b|\s*[:.%]\s*\d|\s*(?:am|pm|%)\b)", re.I), r"\1 20\2"),
+           # "Is it right that…" asks whether it is true, of nothing right.
+           (re.compile(r"\b(is it|isn['’]t it|was it|am I) (?:right|correct) (?:that|in (?:saying|thinking)(?: that)?)\b", re.I),
+            "is it true that"),
            # "When did Barnet get the failing rating…?"
            (re.compile(r"\b(?:get|got|given|receive|received) (?:a|the|its|their|an) (?:failing|inadequate) "
                        r"(?:rating|grade|judgement|judgment)\b", re.I), "get judged inadequate")]

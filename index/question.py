@@ -104,6 +104,11 @@ _NUMBER_Q = re.compile(
     r"total|count))\b|%",
     re.I)
 #: "Did she inspect anywhere else that year?": the answer is another visit, named with its dates.
+#: A question that states a count or a share to be checked.
+_STATED_FIGURE = re.compile(r"^\s*(?:[\w'’-]+[,\s]+){0,3}?(?:is it|isn['’]t it|was it|wasn['’]t it)\s+(?:right|true|correct|the case)\b"
+                            r"[^?]*?(?<![\d.])(\d+(?:\.\d+)?%?)(?![\d/])(?:\s+(?:per ?cent|of))?\s+(?:[\w'’-]+\s+){0,3}?"
+                            r"(?:children|kids|young people|families|care leavers|referrals|cases|plans|visits|contacts|"
+                            r"assessments|staff|social workers|carers|placements|of)\b", re.I)
 _ELSEWHERE_Q = re.compile(r"\b(?:inspect\w*|visit\w*|lead|led)\b.*\b(?:anywhere else|elsewhere|somewhere else|"
                           r"other (?:authorities|councils|boroughs))\b", re.I)
 _VISIT = re.compile(r"\b(?:visit|inspection)\b", re.I)
@@ -257,6 +262,10 @@ def expected_type(question: str) -> str | None:
         return "visit"
     if _SCOPE_Q.search(question):
         return "scope"
+    stated = _STATED_FIGURE.search(question)
+    if stated:
+        # "Is it right that we had 443 children on CP plans…?": the figure is the claim to check.
+        return "percent" if stated.group(1).endswith("%") else "count"
     if _NUMBER_Q.search(question):
         # "What's our EHA timeliness running at?" wants a percentage, not any figure near the words.
         if _PERCENT_Q.search(question):

@@ -934,3 +934,15 @@ def test_a_follow_up_on_a_new_subject_asks_for_its_figure_whatever_kind(any_embe
     query, hints = analyzer.with_history(question, [earlier])
     result = answer(question, hints, [slide], embedder=any_embedder, query=query, people=analyzer.known_people)
     assert "78%" in result.text, result.text
+
+
+def test_a_count_stated_of_the_wrong_subject_is_corrected_with_the_subjects_count(any_embedder, analyzer):
+    # 443 is the children in care; the count on CP plans is in another sentence, which cannot hold 443.
+    slide = passage(SELF_EVALUATION, "Increasing number and rate per 10,000 LAC up to 443 at end of September. The "
+                                     "number of CP children decreased by 53 from 455 to 402 between August and "
+                                     "September this year (now 390).", section="Children in Care")
+    question = "Is it true that we had 443 children on CP plans at the end of September 2022?"
+    idf = {"443": 3.0, "cp": 2.0, "plan": 1.0, "end": 0.5, "child": 0.3}.get
+    result = answer(question, analyzer.analyze(question), [slide], embedder=any_embedder, idf=idf)
+    assert_grounded(result)
+    assert "402" in result.text, result.text

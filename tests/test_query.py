@@ -414,6 +414,9 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("Which of our senior officers did the June 2022 focused visit letter go to?", "addressee"),
     ("The addressee of the 2018 letter, for the slide?", "addressee"),
     ("What's the avg caseload in A&I?", "number"),
+    # A figure stated to be checked is the kind of answer: the documents' figure for it.
+    ("Is it true that we had 390 children on CP plans in September?", "count"),
+    ("Isn't it true that 80% of ICPCs led to a plan?", "percent"),
     ("dates of the 2022 permanence focused visit?", "visit"),
     ("What were the actual dates Ofsted was in for the permanence visit?", "visit"),
     ("When did Barnet reorganise its early help?", "date"),
@@ -569,6 +572,8 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("Does our SEF line up with what the inspectors said?", "Does our SEF compare with what the inspectors said?"),
     ("How were we checking our own work back in 2018?", "How were we quality assurance and auditing in 2018?"),
     ("What did Ofsted make of our MASH back in the 2018 visit?", "What did Ofsted make of our MASH in the 2018 visit?"),
+    ("Is it right that we had 443 children on CP plans?", "is it true that we had 443 children on CP plans?"),
+    ("Am I right in thinking the letter praised us?", "is it true that the letter praised us?"),
     # A month and two digits are a month and a year; a day and a month are not.
     ("barnet nov 18 visit - which number was it?", "barnet nov 2018 visit - which number was it?"),
     ("What did the Sept '22 SEF say?", "What did the Sept 2022 SEF say?"),
