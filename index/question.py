@@ -104,6 +104,9 @@ _NUMBER_Q = re.compile(
     r"total|count))\b|%",
     re.I)
 #: "Did she inspect anywhere else that year?": the answer is another visit, named with its dates.
+#: How many of a group: answered by a count or by a share of it.
+_SHARE_OF_Q = re.compile(r"\bhow many of (?:the|our|those|these|them|all)\b|"
+                         r"\bof (?:the|our|those|these|all)\b[^?]{0,60},\s*how many\b", re.I)
 #: A question that states a count or a share to be checked.
 _STATED_FIGURE = re.compile(r"^\s*(?:[\w'’-]+[,\s]+){0,3}?(?:is it|isn['’]t it|was it|wasn['’]t it)\s+(?:right|true|correct|the case)\b"
                             r"[^?]*?(?<![\d.])(\d+(?:\.\d+)?%?)(?![\d/])(?:\s+(?:per ?cent|of))?\s+(?:[\w'’-]+\s+){0,3}?"
@@ -270,6 +273,9 @@ def expected_type(question: str) -> str | None:
         # "What's our EHA timeliness running at?" wants a percentage, not any figure near the words.
         if _PERCENT_Q.search(question):
             return "percent"
+        if _SHARE_OF_Q.search(question):
+            # "Of the kids coming into care, how many come in on police protection?": a count or a share.
+            return "number"
         return "count" if re.search(r"\b(?:how many|numbers?|figures?)\b|\bwhich (?:\w+ )?visit\b", question, re.I) \
             else "number"
     if _PERSON_Q.search(question):

@@ -417,6 +417,9 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     # A figure stated to be checked is the kind of answer: the documents' figure for it.
     ("Is it true that we had 390 children on CP plans in September?", "count"),
     ("Isn't it true that 80% of ICPCs led to a plan?", "percent"),
+    # How many of a group may be a count or a share of it.
+    ("Of the children coming into care, how many come in on police protection?", "number"),
+    ("What percentage of our care leavers are in EET, and how many of them are at university?", "percent"),
     ("dates of the 2022 permanence focused visit?", "visit"),
     ("What were the actual dates Ofsted was in for the permanence visit?", "visit"),
     ("When did Barnet reorganise its early help?", "date"),
