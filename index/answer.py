@@ -16,7 +16,7 @@ from index.premise import another_visit, corrections, states_claim
 from index.query import Hints, asks_its_own
 from index.question import (FIGURES, ROLES, SCOPE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise,
                             question_kind, question_numbers)
-from index.sentences import L_LOW, L_MIN, Candidate, candidates, score, strangers
+from index.sentences import L_LOW, L_MIN, Candidate, about_another, candidates, score, strangers
 from index.text import terms
 from index.vocabulary import term_match, unspoken_phrases
 from index.types import Answer, Citation, Passage, Sentence
@@ -87,6 +87,16 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
         # "What did Ofsted find at Redbridge's front door visit?", "…children at risk of FGM?": a
         # name or an acronym no document uses is what the question is about, and nothing here is.
         return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
+    if kind == "compare":
+        # "What did Ofsted say in 2018 vs what we say now in the self eval?": a sentence fits the
+        # question when it fits one of its sides (the 2018 letter, the self-evaluation), though no
+        # document fits both.
+        sides = compare_sides(query, hints)
+        for c in eligible:
+            p = passages[c.passage]
+            if not c.consistent and any(side.fits(p.meta, p.text) and not about_another(c.text, p.meta, side)
+                                        for side in sides):
+                c.consistent = True
     consistent = [c for c in eligible if c.consistent]
     # With nothing from the documents the question names, a premise may have misattributed what
     # another document says ("Ofsted told us our QA processes remain a strength"): a sentence that

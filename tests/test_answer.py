@@ -946,3 +946,15 @@ def test_a_count_stated_of_the_wrong_subject_is_corrected_with_the_subjects_coun
     result = answer(question, analyzer.analyze(question), [slide], embedder=any_embedder, idf=idf)
     assert_grounded(result)
     assert "402" in result.text, result.text
+
+
+def test_a_comparison_of_a_years_letter_with_the_self_evaluation_draws_on_both(any_embedder, analyzer):
+    # No document is both 2018's and the self-evaluation: each sentence fits one side.
+    letter = passage(VISIT_2018, "When consent is gained in the MASH, it is not always clearly recorded in case records.",
+                     start=900)
+    own = passage(SELF_EVALUATION, "Referrers now consistently address consent in the MARF, making clear who has "
+                                   "consented and when.", start=300)
+    result = ask("consent in the MASH - what did Ofsted say in 2018 vs what we say now in the self evaluation?",
+                 [letter, own], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "not always clearly recorded" in result.text and "consistently address consent" in result.text, result.text
