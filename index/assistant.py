@@ -180,6 +180,11 @@ class Assistant:
         for side in sides:
             # Each side searched on its own documents, with the other sides' names left out of the query.
             docs = tuple(d for d, m in metas.items() if side.fits(m) and Filters.of(filters).admits(m))
+            if not docs and (side.named_kinds or side.doc_types):
+                # "us vs Waltham Forest - 2018 focused visit concerns": Waltham Forest's visit is known
+                # only from the news piece on it.
+                side = replace(side, named_kinds=(), doc_types=())
+                docs = tuple(d for d, m in metas.items() if side.fits(m) and Filters.of(filters).admits(m))
             if not docs:
                 continue
             side_query = f"{_without_other_sides(query, side, sides)} {subject}".strip()

@@ -378,6 +378,12 @@ def test_what_a_visit_looked_at_gives_way_to_what_it_found(assistant):
     assert any("Nhlanganiso Nyathi" in p.text for p in observer)
 
 
+def test_a_comparison_side_known_only_from_the_news_is_searched_in_the_news(assistant):
+    """Waltham Forest's focused visit has no letter here; the news piece on it is that side's evidence."""
+    passages = assistant.retrieve("us vs waltham forest - 2018 FV concerns").passages
+    assert any(p.meta.doc_type == "news article" and "Waltham Forest" in p.text for p in passages)
+
+
 def test_either_of_them_is_the_people_the_earlier_answer_named(assistant):
     result = assistant.ask("Did one of them also visit Barnet that same year?",
                            history=["Which inspectors came on the 2018 focused visit?"])
