@@ -12,7 +12,7 @@ import re
 
 from index.compose import (ALSO, ANAPHOR, QUALIFIER, REASON, compare, covering, fact, listing, spoken_of,
                            with_following, with_preceding)
-from index.premise import another_visit, corrections, states_claim
+from index.premise import another_inspection, another_visit, corrections, states_claim
 from index.query import Hints, asks_its_own
 from index.question import (FIGURES, ROLES, SCOPE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise,
                             question_kind, question_numbers)
@@ -105,6 +105,9 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     # answered by the 2018 visit's.)
     asserts = has_premise(question)
     claims = [c for c in eligible if c.lexical + c.section >= L_MIN] if asserts and not consistent else eligible
+    if expect is None and kind != "compare" and another_inspection(question, hints, passages):
+        # What an inspection found is in its own report, and none of the passages is of its year.
+        return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
     if premise and another_visit(question, hints, passages):
         # "Barnet's second monitoring visit in February 2018" is neither the fifth nor in November:
         # a visit the documents do not hold.

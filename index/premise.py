@@ -169,6 +169,22 @@ def another_visit(question: str, hints: Hints, passages: list[Passage]) -> bool:
                                 for wrong_date, wrong_ordinal in visits.values())
 
 
+_FINDINGS_OF_INSPECTION = re.compile(r"\b(?:what|which)\b[^?]*\b(?:failings|find|found|findings|criticis\w+|concerns?|"
+                                     r"say|said)\b[^?]*\b(?:that|the|this|its|their|our|[\w'’-]+['’]s)\s+"
+                                     r"(?:[\w/-]+\s+){0,3}?(?:inspection|visit)\b", re.I)
+
+
+def another_inspection(question: str, hints: Hints, passages: list[Passage]) -> bool:
+    """Whether the question asks what an inspection of a year no document here is of found: "Why was
+    Barnet judged inadequate in July 2017 - what were the main failings inspectors found at that
+    inspection?" is answered by that inspection's report, not by a later letter that mentions it."""
+    if not hints.years or not _FINDINGS_OF_INSPECTION.search(question):
+        return False
+    years = set(hints.years)
+    return not any(years & {int(d[:4]) for d in (p.meta.date, p.meta.visit_start, p.meta.visit_end) if d}
+                   for p in passages if p.meta is not None)
+
+
 def _stated_visit(question: str) -> tuple[list[str], set[int], set[str]] | None:
     """The day-dates, months and ordinals a question gives a visit; None when it gives none."""
     days = [d.lower() for d in question_dates(question)]

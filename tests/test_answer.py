@@ -958,3 +958,11 @@ def test_a_comparison_of_a_years_letter_with_the_self_evaluation_draws_on_both(a
                  [letter, own], any_embedder, analyzer)
     assert_grounded(result)
     assert "not always clearly recorded" in result.text and "consistently address consent" in result.text, result.text
+
+
+def test_what_an_inspection_found_is_not_answered_by_a_later_letter_that_mentions_it(any_embedder, analyzer):
+    question = "What were the main failings inspectors found at Barnet's July 2017 inspection?"
+    assert_abstains(ask(question, [BARNET_OPENING], any_embedder, analyzer), [BARNET_OPENING])
+    # The letter of the year asked about answers.
+    later = "What did inspectors find about the MASH at Barnet's November 2018 visit?"
+    assert "Improvements in the MASH" in ask(later, [BARNET_OPENING], any_embedder, analyzer).text
