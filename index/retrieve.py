@@ -48,6 +48,8 @@ REMIT_SENTENCE = re.compile(r"\b(?:inspectors|they|the visit|this visit|the insp
 _VISIT_ROLE = re.compile(r"\b(?:which|how many|names? of (?:the )?) (?:inspectors?|hmis?)\b|\b(?:observers?|observing|"
                          r"shadow\w*|quality assurance manager|qa manager|(?:lead|team) inspectors?|led|who)\b", re.I)
 REMIT_SECTION = re.compile(r"\bareas? covered\b|\bscope of\b|\bwhat (?:we|inspectors) looked at\b", re.I)
+#: A short line standing alone inside a passage, not a bullet or a sentence: a heading.
+_INNER_HEADING = re.compile(r"(?:^|\n\n)([A-Z][^\n.!?:;]{2,80})(?=\n\n)")
 IMPROVE_SECTION = re.compile(r"improve|areas? (?:for|requiring)|recommend|priorit|next steps|what next", re.I)
 
 
@@ -214,7 +216,9 @@ class Retriever:
             chunk = chunks.get(cid)
             if chunk is not None and expect and has_type(chunk.text, expect):
                 factor += TYPE_WEIGHT
-            if chunk is not None and improve and IMPROVE_SECTION.search(chunk.section):
+            if chunk is not None and improve and (IMPROVE_SECTION.search(chunk.section) or any(
+                    IMPROVE_SECTION.search(h) for h in _INNER_HEADING.findall(chunk.text))):
+                # (A slide's own heading inside a passage counts: "QA Areas for Improvement / Priorities".)
                 factor += SECTION_WEIGHT
             if chunk is not None and verdict and OVERVIEW_SECTION.search(chunk.section):
                 factor += OVERVIEW_WEIGHT

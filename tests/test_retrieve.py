@@ -384,6 +384,12 @@ def test_a_comparison_side_known_only_from_the_news_is_searched_in_the_news(assi
     assert any(p.meta.doc_type == "news article" and "Waltham Forest" in p.text for p in passages)
 
 
+def test_a_slides_own_heading_for_what_to_improve_counts_as_its_section(assistant):
+    """"QA Areas for Improvement / Priorities for 2022" heads part of a slide, inside its passage."""
+    passages = assistant.retrieve("What are the QA areas for improvement in our 2022 self-evaluation?").passages
+    assert "Ensure QA activity is impactful" in passages[0].text
+
+
 def test_either_of_them_is_the_people_the_earlier_answer_named(assistant):
     result = assistant.ask("Did one of them also visit Barnet that same year?",
                            history=["Which inspectors came on the 2018 focused visit?"])
