@@ -103,15 +103,16 @@ _NUMBER_Q = re.compile(
     r"what(?:'s| is| was| are| were) (?:our|the|their|[\w\s-]{2,30}?['’]s) [\w\s-]{0,30}(?:rate|timeliness|figure|number|"
     r"total|count))\b|%",
     re.I)
-#: "Did she inspect anywhere else that year?": the answer is another visit, named with its dates.
 #: How many of a group: answered by a count or by a share of it.
 _SHARE_OF_Q = re.compile(r"\bhow many of (?:the|our|those|these|them|all)\b|"
                          r"\bof (?:the|our|those|these|all)\b[^?]{0,60},\s*how many\b", re.I)
-#: A question that states a count or a share to be checked.
-_STATED_FIGURE = re.compile(r"^\s*(?:[\w'’-]+[,\s]+){0,3}?(?:is it|isn['’]t it|was it|wasn['’]t it)\s+(?:right|true|correct|the case)\b"
-                            r"[^?]*?(?<![\d.])(\d+(?:\.\d+)?%?)(?![\d/])(?:\s+(?:per ?cent|of))?\s+(?:[\w'’-]+\s+){0,3}?"
-                            r"(?:children|kids|young people|families|care leavers|referrals|cases|plans|visits|contacts|"
-                            r"assessments|staff|social workers|carers|placements|of)\b", re.I)
+#: A question that states a share, or a count of people or cases, to be checked ("Is it true that
+#: we had 443 children on CP plans?"): group 1 is the share, group 2 the count.
+_STATED_FIGURE = re.compile(r"^\s*(?:[\w'’-]+[,\s]+){0,3}?(?:is it|isn['’]t it|was it|wasn['’]t it)\s+"
+                            r"(?:right|true|correct|the case)\b[^?]*?(?<![\d.])(?:(\d+(?:\.\d+)?%)|(\d+)(?![\d/.%])\s+"
+                            r"(?:[\w'’-]+\s+){0,3}?(?:children|kids|young people|families|care leavers|referrals|cases|"
+                            r"plans|visits|contacts|assessments|staff|social workers|carers|placements)\b)", re.I)
+#: "Did she inspect anywhere else that year?": the answer is another visit, named with its dates.
 _ELSEWHERE_Q = re.compile(r"\b(?:inspect\w*|visit\w*|lead|led)\b.*\b(?:anywhere else|elsewhere|somewhere else|"
                           r"other (?:authorities|councils|boroughs))\b", re.I)
 _VISIT = re.compile(r"\b(?:visit|inspection)\b", re.I)
@@ -268,7 +269,7 @@ def expected_type(question: str) -> str | None:
     stated = _STATED_FIGURE.search(question)
     if stated:
         # "Is it right that we had 443 children on CP plans…?": the figure is the claim to check.
-        return "percent" if stated.group(1).endswith("%") else "count"
+        return "percent" if stated.group(1) else "count"
     if _NUMBER_Q.search(question):
         # "What's our EHA timeliness running at?" wants a percentage, not any figure near the words.
         if _PERCENT_Q.search(question):

@@ -14,7 +14,7 @@ from index.docstore import DocStore
 from index.embedder import Embedder
 from index.keyword import KeywordIndex
 from index.query import Filters, Hints, abbreviate, expand
-from index.question import _IMPROVE_Q, VERDICT_Q, keyword_query
+from index.question import _IMPROVE_Q, SCOPE, VERDICT_Q, keyword_query
 from index.sentences import DOCUMENT_FACTS
 from index.settings import Settings
 from index.store import VectorStore, date_key
@@ -39,14 +39,15 @@ OVERVIEW_SECTION = re.compile(r"overview|headline|summary|key (?:messages|findin
 #: A passage that only says what a visit looked at, by whom and when weighs this much less, in full
 #: (see Retriever._remit_share), for a question on what was found.
 REMIT_PENALTY = 0.5
-REMIT_SENTENCE = re.compile(r"\b(?:inspectors|they|the visit|this visit|the inspection|this inspection)\s+(?:also\s+)?"
-                            r"(?:considered|looked at|evaluated|reviewed|examined|focused on)\b|"
-                            r"\bareas? covered by the visit\b|^\s*this letter summarises\b|"
+#: A sentence on what a visit looked at (SCOPE), when and by whom: a letter's opening.
+REMIT_SENTENCE = re.compile(SCOPE.pattern + r"|^\s*this letter summarises\b|"
                             r"\bvisit was carried out in line with\b|^\s*(?:the\s+)?(?:lead\s+|team\s+)?inspectors?\s+"
                             r"(?:for this visit\s+)?(?:were|was)\b|^\s*Her Majesty['’]s Inspectors for\b|"
                             r"\bquality assurance manager was\b", re.I)
-_VISIT_ROLE = re.compile(r"\b(?:which|how many|names? of (?:the )?) (?:inspectors?|hmis?)\b|\b(?:observers?|observing|"
+#: A question on who was on a visit ("was there an observer?"), which its opening answers.
+_VISIT_ROLE = re.compile(r"\b(?:which|how many|names? of(?: the)?) (?:inspectors?|hmis?)\b|\b(?:observers?|observing|"
                          r"shadow\w*|quality assurance manager|qa manager|(?:lead|team) inspectors?|led|who)\b", re.I)
+#: A section that is all remit.
 REMIT_SECTION = re.compile(r"\bareas? covered\b|\bscope of\b|\bwhat (?:we|inspectors) looked at\b", re.I)
 #: A short line standing alone inside a passage, not a bullet or a sentence: a heading.
 _INNER_HEADING = re.compile(r"(?:^|\n\n)([A-Z][^\n.!?:;]{2,80})(?=\n\n)")

@@ -74,6 +74,8 @@ class Candidate:
             self.bare and self.dense >= D_HIGH)
 
 
+#: A quotation (to the paragraph's end when it is carried on in the next one); who is quoted, by the
+#: words left outside the quotes; and the verbs that say someone is quoted.
 _QUOTED = re.compile(r"[\"“][^\"”]*(?:[\"”]|$)")
 _INSPECTORATE = re.compile(r"\b(?:ofsted|inspectorate|inspectors?|hmis?|letter|report|inspection|visit)\b", re.I)
 _ATTRIBUTION = re.compile(r"\b(?:said|says|states?|stated|adds?|added|told|explained|according to|commented)\b", re.I)
@@ -181,7 +183,7 @@ _ASKS_TARGET = re.compile(r"\bwhat(?:'s|’s| is| was| are| were)?\s+(?:actually
                           r"(?:actual\s+|exact\s+)?targets?\b|\btargets?\s+(?:figure|percentage|rate|level|number)\b|"
                           r"\bmeasured against\b", re.I)
 
-
+#: "Who else was it copied to?": a question about a letter's copies, not its addressee.
 _ASKS_COPIES = re.compile(r"\b(?:else|copy|copies|copied|copying|cc'?d?|also)\b", re.I)
 
 
