@@ -52,6 +52,8 @@ _CLASSES = [set(terms(words)) for words in (
     "homeless homelessness housing",
     "absence absences absent attendance",
     "morale motivation",
+    # A strategy discussion is also called a strategy meeting.
+    "discussion discussions meeting meetings",
 )]
 CLASS_OF = {t: c for c in _CLASSES for t in c}
 

@@ -537,6 +537,7 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("theme", "Practice week (Domestic Abuse Focus)", True),
     ("restructure", "the recent changes to early help services", True),  # a restructure is a change
     ("quality", "the use of qualitative information and auditing", True),
+    ("discussions", "Strategy meetings are nearly all well attended", True),  # strategy discussions
 ])
 def test_a_subject_word_matches_its_adverb_plural_and_abbreviations(term, words, matches):
     from index.vocabulary import term_match
