@@ -16,7 +16,7 @@ from index.premise import another_inspection, another_visit, corrections, states
 from index.query import Hints, asks_its_own
 from index.question import (FIGURES, ROLES, SCOPE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise,
                             question_kind, question_numbers)
-from index.sentences import L_LOW, L_MIN, Candidate, about_another, candidates, score, strangers
+from index.sentences import L_LOW, L_MIN, Candidate, candidates, fits, score, strangers
 from index.text import terms
 from index.vocabulary import term_match, unspoken_phrases
 from index.types import Answer, Citation, Passage, Sentence
@@ -93,10 +93,7 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
         # document fits both.
         sides = compare_sides(query, hints)
         for c in eligible:
-            p = passages[c.passage]
-            if not c.consistent and any(side.fits(p.meta, p.text) and not about_another(c.text, p.meta, side)
-                                        for side in sides):
-                c.consistent = True
+            c.consistent = c.consistent or any(fits(c, passages[c.passage], side) for side in sides)
     consistent = [c for c in eligible if c.consistent]
     # With nothing from the documents the question names, a premise may have misattributed what
     # another document says ("Ofsted told us our QA processes remain a strength"): a sentence that

@@ -284,13 +284,14 @@ class Assistant:
             # Only an inspector is claimed: the visits that inspector was not on.
             described = [m for m in described if not set(hints.people) & set(m.inspectors)]
         floor = min((p.score for p in result.passages), default=1.0)
-        openings = [next((c for c in self.docstore.chunks(m.doc)
+        letters = [self.docstore.chunks(m.doc) for m in described]
+        openings = [next((c for c in chunks
                           if DAY_DATE.search(c.text) and re.search(r"\b(?:visit|inspection)", c.text, re.I)), None)
-                    for m in described]
+                    for chunks in letters]
         if addressee:
-            openings += [next((c for c in self.docstore.chunks(m.doc)
-                               if any(OFFICER.match(c.text[at.start():]) for at in re.finditer(r"^", c.text, re.M))),
-                              None) for m in described]
+            # The address block: a line that starts with the officer's name and role.
+            officer = re.compile(OFFICER.pattern, OFFICER.flags | re.M)
+            openings += [next((c for c in chunks if officer.search(c.text)), None) for chunks in letters]
         openings = list({(c.doc, c.start): c for c in openings if c}.values())
         return self._with_passages(result, [self.retriever.passage(c, score=floor) for c in openings], k)
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from index.compose import COMPARE_MIN
-from index.query import Hints
+from index.query import Hints, document_years
 from index.question import (DAY_DATE, NOT_FIGURE, OFFICER, ORDINAL_VISIT, ORDINALS, has_premise, has_type, question_dates,
                             question_numbers)
 from index.sentences import Candidate, about_another
@@ -181,8 +181,7 @@ def another_inspection(question: str, hints: Hints, passages: list[Passage]) -> 
     if not hints.years or not _FINDINGS_OF_INSPECTION.search(question):
         return False
     years = set(hints.years)
-    return not any(years & {int(d[:4]) for d in (p.meta.date, p.meta.visit_start, p.meta.visit_end) if d}
-                   for p in passages if p.meta is not None)
+    return not any(years & document_years(p.meta) for p in passages if p.meta is not None)
 
 
 def _stated_visit(question: str) -> tuple[list[str], set[int], set[str]] | None:

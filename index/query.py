@@ -260,8 +260,7 @@ class Hints:
             wanted = {_norm(a) for a in self.authorities}
             score += 1.0 if names & wanted else (0.3 if mentioned & wanted else 0.0)
         if self.years:
-            years = {int(d[:4]) for d in (meta.date, meta.visit_start, meta.visit_end) if d}
-            score += 1.0 if years & set(self.years) else 0.0
+            score += 1.0 if document_years(meta) & set(self.years) else 0.0
         if self.doc_types:
             score += 1.0 if meta.doc_type in self.doc_types else 0.0
         if self.people:
@@ -287,7 +286,7 @@ class Hints:
                     and (not text or any(_norm(a) in _norm(text) for a in self.authorities))):
                 return False
         if self.years:
-            years = {int(d[:4]) for d in (meta.date, meta.visit_start, meta.visit_end) if d}
+            years = document_years(meta)
             if years and not years & set(self.years) and not any(str(y) in text for y in self.years):
                 return False
         return True
@@ -295,6 +294,11 @@ class Hints:
     @property
     def kinds(self) -> int:
         return sum(bool(x) for x in (self.authorities, self.years, self.doc_types))
+
+
+def document_years(meta: DocumentMeta) -> set[int]:
+    """The years a document is dated in or its visit took place in."""
+    return {int(d[:4]) for d in (meta.date, meta.visit_start, meta.visit_end) if d}
 
 
 def _norm(name: str) -> str:

@@ -106,12 +106,16 @@ def candidates(passages: list[Passage], text_of=None) -> list[Candidate]:
     ``text_of`` (doc -> its whole text) tells whose words a news passage quotes when the paragraph
     saying so is outside the passage (see other_voices)."""
     out = []
+    voices: dict[str, tuple[str | None, list[tuple[int, int]]]] = {}  # doc -> its text and other voices
     for i, p in enumerate(passages):
         others: list[tuple[int, int]] = []
         if p.meta is not None and p.meta.doc_type == "news article":
-            whole = text_of(p.doc) if text_of is not None else None
+            if p.doc not in voices:
+                whole = text_of(p.doc) if text_of is not None else None
+                voices[p.doc] = (whole, other_voices(whole) if whole else [])
+            whole, spans = voices[p.doc]
             if whole and whole[p.start:p.end] == p.text:
-                others = [(a - p.start, b - p.start) for a, b in other_voices(whole) if b > p.start and a < p.end]
+                others = [(a - p.start, b - p.start) for a, b in spans if b > p.start and a < p.end]
             else:
                 others = other_voices(p.text)
         for a, b in _rows(p.text, sentence_spans(p.text)):
@@ -245,7 +249,7 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
             # What a visit set out to look at ("Inspectors considered…", "Areas covered by the visit")
             # shares every word of a question about what it found, and says nothing of it.
             c.typed = False
-        c.consistent = hints.fits(p.meta, p.text) and not about_another(c.text, p.meta, hints) and (
+        c.consistent = fits(c, p, hints) and (
             # A figure of another period than the one asked about ("what was it in 2021/22?") does not
             # answer, though its slide mentions that year elsewhere.
             not (hints.years and expect in FIGURES) or hints.fits(p.meta, c.text))
@@ -285,6 +289,12 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
         if lead and p.meta.inspectors and p.meta.inspectors[0] in c.text:
             c.score += W_TYPE  # "who led…": the sentence naming the lead, whom the metadata lists first
     return q_terms
+
+
+def fits(c: Candidate, p: Passage, hints: Hints) -> bool:
+    """Whether a sentence of ``p`` fits the authority, year and kind the hints name, and is not
+    about another authority than the one asked about."""
+    return hints.fits(p.meta, p.text) and not about_another(c.text, p.meta, hints)
 
 
 def about_another(text: str, meta, hints: Hints) -> bool:
