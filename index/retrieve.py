@@ -207,7 +207,13 @@ class Retriever:
         # (Not for what it said to improve: which visit "the front door visit" is, its remit says; nor
         # for who was on it: "was there an observer on the 2022 visit?")
         remit = expect not in DOCUMENT_FACTS and not improve and not _VISIT_ROLE.search(hints.topic or query)
-        chunks = self.docstore.chunks_by_id(scores) if (expect or improve or verdict or remit) else {}
+        if expect or improve or verdict:
+            chunks = self.docstore.chunks_by_id(scores)
+        elif remit:
+            # Only the remit share is wanted: the chunks already measured need not be read again.
+            chunks = self.docstore.chunks_by_id([cid for cid in scores if cid not in self._remit_cache])
+        else:
+            chunks = {}
         for cid in scores:
             factor = 1.0
             if hints.kinds or hints.people:
@@ -223,8 +229,9 @@ class Retriever:
                 factor += SECTION_WEIGHT
             if chunk is not None and verdict and OVERVIEW_SECTION.search(chunk.section):
                 factor += OVERVIEW_WEIGHT
-            if chunk is not None and remit:
-                factor *= 1.0 - REMIT_PENALTY * self._remit_share(chunk)
+            if remit:
+                share = self._remit_share(chunk) if chunk is not None else self._remit_cache.get(cid)
+                factor *= 1.0 - REMIT_PENALTY * (share or 0.0)
             scores[cid] *= factor
         return sorted(scores.items(), key=lambda kv: -kv[1])
 
