@@ -6,7 +6,7 @@ import re
 
 from index.query import DOCUMENT_ORDER, INSPECTION_KINDS, Hints
 from index.text import stem, terms
-from index.vocabulary import CLASS_OF
+from index.vocabulary import ASKS_LOOKED_AFTER, CLASS_OF
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _GENERIC = set(terms(
@@ -470,6 +470,8 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     question = re.sub(r"\b(?:19|20)\d\d\s*/\s*\d\d\b", " ", question)
     # "Apart from Mr Munday, was it copied to anyone else?": what is set aside is not the subject.
     question = _SET_ASIDE.sub(" ", question)
+    # "How many children were in the council's care?" asks about LAC (see vocabulary.ASKS_LOOKED_AFTER).
+    question = ASKS_LOOKED_AFTER.sub(" LAC ", question)
     # A month that dates a document ("the May 2022 visit", "our March visit") names no subject; one
     # that dates a figure ("where had it got to by Sept?") does.
     question = _DOCUMENT_MONTH.sub(" ", question)

@@ -11,7 +11,7 @@ from index.query import Hints
 from index.question import BYLINE, DAY_DATE, FIGURES, OFFICER, SCOPE, content_terms, has_type, new_value, proper_names, question_numbers
 from index.text import sentence_spans, terms
 from index.types import Passage
-from index.vocabulary import abbreviation_terms, seen_term, term_match
+from index.vocabulary import abbreviation_terms, seen_term, term_match, with_phrases
 
 # How a sentence's relevance is weighed: its share of the question's subject words (idf-weighted),
 # its embedding similarity to the question, the retrieval score of its passage, subject words
@@ -211,7 +211,7 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
     target = expect in FIGURES and bool(_ASKS_TARGET.search(question))
     lead = expect == "inspector" and bool(re.search(r"\b(?:led|lead|leading|in charge)\b", question, re.I))
     copies = bool(_ASKS_COPIES.search(question))
-    sentence_terms = [set(terms(c.text)) for c in cands]
+    sentence_terms = [with_phrases(c.text, set(terms(c.text))) for c in cands]
     for i, c in enumerate(cands):
         p = passages[c.passage]
         present = sentence_terms[i]
@@ -219,7 +219,7 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
         # 2018." answers "when did they look at our front door?" though only the next one says "front door".
         around = set().union(*(sentence_terms[j] for j in (i - 1, i + 1)
                                if 0 <= j < len(cands) and cands[j].passage == c.passage))
-        section = set(terms(p.section))
+        section = with_phrases(p.section, set(terms(p.section)))
         matched = [t for t in q_terms if term_match(t, present)]
         if expect in DOCUMENT_FACTS:
             # Who inspected, when, for whom: the question's other words describe the visit ("our

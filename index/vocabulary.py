@@ -54,8 +54,32 @@ _CLASSES = [set(terms(words)) for words in (
     "morale motivation",
     # A strategy discussion is also called a strategy meeting.
     "discussion discussions meeting meetings",
+    # The sector's three abbreviations for the children the council looks after.
+    "lac cla cic",
 )]
 CLASS_OF = {t: c for c in _CLASSES for t in c}
+
+
+#: Children the council looks after, as the documents and staff put it ("looked after", "children in
+#: care", "coming into care", "in our care"), which is not care proceedings, a care plan or a care
+#: leaver: the term LAC, whichever words say it (see with_phrases).
+LOOKED_AFTER = re.compile(
+    r"\blooked[- ]after\b|\b(?:in|into|entering|enters?|entered) (?:the council['’]s |the local authority['’]s |"
+    r"the authority['’]s |our |its |their |local authority )?care\b(?![- ]?(?:leav|proceed|order|plan|home|experienc))",
+    re.I)
+
+
+#: How a question names them: "looked after", "children in care", "in our care" ("coming into care"
+#: is about entering care, and keeps its words).
+ASKS_LOOKED_AFTER = re.compile(
+    r"\blooked[- ]after\b|\b(?:children|kids|young people) in care\b(?![- ]?(?:leav|proceed|order|plan|home|experienc))|"
+    r"\bin (?:the council['’]s|the local authority['’]s|the authority['’]s|our|its|their) care\b", re.I)
+
+
+def with_phrases(text: str, found: set[str]) -> set[str]:
+    """``found`` (the terms of ``text``) with the term of each sector phrase ``text`` holds: "lac"
+    for "children in care" or "looked after", so that it matches a question on LAC."""
+    return found | {"lac"} if LOOKED_AFTER.search(text) else found
 
 
 def term_match(term: str, present: set[str]) -> bool:

@@ -253,6 +253,27 @@ def test_a_how_many_question_is_answered_with_the_figure(any_embedder, analyzer)
     assert "443" in result.text
 
 
+EARLY_HELP_COUNT = passage(SELF_EVALUATION, (
+    "333 families (729 children) open to targeted early help at the end of September 2022/23. "
+    "We have completed a higher number of Early Help assessments."), score=2.0)
+LAC_COUNT = passage(SELF_EVALUATION, (
+    "Increasing number and rate per 10,000 LAC up to 443 at end of September. "
+    "Increasing proportion of LAC on ICO."), score=1.5, start=3000, section="Children in Care and Care Leavers")
+
+
+@pytest.mark.parametrize("question", [
+    "How many children were in the council's care at the end of September 2022?",
+    "How many children were looked after at the end of September?",
+    "How many children in care did we have at the end of September?",
+])
+def test_children_in_care_are_counted_by_the_lac_figure(question, any_embedder, analyzer):
+    # "In care" and "looked after" are LAC: the answer is their count, before the families open to
+    # early help at the same date.
+    result = ask(question, [EARLY_HELP_COUNT, LAC_COUNT], any_embedder, analyzer)
+    assert_grounded(result)
+    assert result.sentences[0].text.startswith("Increasing number and rate per 10,000 LAC up to 443")
+
+
 # -- what a question asks for -------------------------------------------------------------------
 
 LETTER_2022_OPENING = passage(VISIT_2022, (

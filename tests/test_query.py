@@ -546,6 +546,33 @@ def test_a_subject_word_matches_its_adverb_plural_and_abbreviations(term, words,
     assert term_match(terms(term)[0], set(terms(words))) is matches
 
 
+@pytest.mark.parametrize("text, looked_after", [
+    ("89% of children in care had an up-to-date PEP", True),
+    ("Children entering care on police protection increasing", True),
+    ("the number of looked after children", True),
+    ("Children's social care is under pressure", False),
+    ("Children in care proceedings wait too long", False),
+    ("Care leavers in education, employment or training", False),
+])
+def test_children_in_care_hold_the_term_lac(text, looked_after):
+    from index.text import terms
+    from index.vocabulary import term_match, with_phrases
+
+    assert term_match("lac", with_phrases(text, set(terms(text)))) is looked_after
+
+
+@pytest.mark.parametrize("question, lac", [
+    ("How many children were in the council's care?", True),
+    ("How many looked after children do we have?", True),
+    ("What about kids coming into care through police protection?", False),  # entering care: its own words
+    ("What did Ofsted say about care leavers?", False),
+])
+def test_a_question_on_children_in_care_asks_about_lac(question, lac, analyzer):
+    from index.question import content_terms
+
+    assert ("lac" in content_terms(question, analyzer.analyze(question))) is lac
+
+
 def test_section_47_is_a_name_not_a_figure(analyzer):
     from index.question import content_terms
 
