@@ -129,9 +129,22 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
 _PURPOSE = re.compile(
     r"[,;]?\s*\bso (?:that )?(?:I|we) (?:can|could|may)\b[^.?!;]*|"
     r"\bfor (?:the|our|a|my|an)\s+(?:[\w'’-]+\s+){0,3}?(?:pack|briefing|brief|slides?|meeting|log|timeline|paper|"
-    r"presentation|committee|report to \w+|board|panel)\b|"
+    r"presentation|committee|report to \w+|board|panel)\b|\bfor (?:my|our) (?:piece|story|column|write-up|blog)\b|"
     # "For scrutiny committee: how did…"
     r"^\s*for\s+(?:[\w'’-]+\s+){0,2}?(?:pack|briefing|meeting|committee|board|panel|presentation)\s*[:,–-]", re.I)
+
+
+#: Who is asking, which says nothing of what is asked: "Journalist here -", "As a NQSW in the FSS
+#: team", and how they put that they want to know ("I'd like to know what…"). Left in, a journalist
+#: would ask about the news piece, and "NQSW" would be a name no document uses. (The service someone
+#: works in may be the subject: "I'm in foster carer recruitment - did they say we need more carers?")
+_ASKER = re.compile(
+    r"^\s*(?:(?:hi|hello|hiya)\b[,!]?\s*)?(?:[\w'’/&-]+\s+){1,4}?(?:here|speaking)\s*[-–—:,.!]+\s*|"
+    r"^\s*(?:(?:hi|hello|hiya)\b[,!]?\s*)?(?:as|I['’]?m|I am)\s+(?:an?|the)\s+[^,;:?.!–—]{1,60}?"
+    r"(?:\s*(?:[,;:–—]|\s-)\s*|\s+(?=(?:i|i['’]d|i['’]m|can|could|please|what|how|who|when|which|why|where|did|does|do|"
+    r"is|are|was|were|tell)\b))|"
+    r"\b(?:i['’]?d|i would|i|we['’]?d|we would|we)\s+(?:really\s+)?(?:like|want|need|wanted|needed)\s+to\s+"
+    r"(?:know|understand|find out|hear|learn)\b(?:\s+(?:about|of)\b)?", re.I)
 
 
 def spell_out(question: str) -> str:
@@ -139,6 +152,7 @@ def spell_out(question: str) -> str:
     (FV, MV) spelled out, a few idioms said plainly ("keep an eye on": monitor), and what the answer
     is for left out ("…so I can use it in the SEF")."""
     question = _PURPOSE.sub(" ", question).strip()
+    question = _ASKER.sub(" ", question).strip().lstrip(":;,-–— ")
     question = _AMPERSAND.sub(lambda m: _AMPERSANDS[m.group(0).lower()], question)
     question = _SHORTHAND.sub(lambda m: _KIND_SHORTHAND[m.group(0)], question)
     for pattern, plain in _IDIOMS:

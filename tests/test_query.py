@@ -615,6 +615,14 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("what did the 2018 letter say about how we handle S47s?", "what did the 2018 letter say about our S47s?"),
     ("How did Ofsted's view of our MASH compare?", "How did what Ofsted made of our MASH compare?"),
     ("Were children's views of their plans heard?", "Were children's views of their plans heard?"),
+    # Who is asking says nothing of what is asked; the service they work in may.
+    ("Journalist here - who was the QA manager on the 2018 visit?", "who was the QA manager on the 2018 visit?"),
+    ("Hi, MASH team manager here: what did they find?", "what did they find?"),
+    ("as a NQSW in the FSS team i'd like to know what Ofsted thought", "what Ofsted thought"),
+    ("As a lay member, what is a MASH?", "what is a MASH?"),
+    ("I'm in foster carer recruitment - do we need more carers?", "I'm in foster carer recruitment - do we need more carers?"),
+    ("For my piece: what did Ofsted want improving?", "what did Ofsted want improving?"),
+    ("Is the MASH here working well?", "Is the MASH here working well?"),
 ])
 def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out(question, spelled):
     from index.query import spell_out
