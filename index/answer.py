@@ -16,6 +16,7 @@ from index.premise import another_inspection, another_visit, corrections, states
 from index.query import Hints, asks_its_own
 from index.question import (FIGURES, ROLES, SCOPE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise,
                             question_kind, question_numbers)
+from index.retrieve import REMIT_SECTION
 from index.sentences import L_LOW, L_MIN, Candidate, candidates, fits, score, strangers
 from index.text import terms
 from index.vocabulary import term_match, unspoken_phrases
@@ -206,9 +207,10 @@ _YES_NO = re.compile(r"^\s*(?:\w+[,\s]+){0,2}?(?:was|were|did|is|has|had)\b", re
 
 def _remit(hints: Hints, cands: list[Candidate], passages: list[Passage]) -> set[str]:
     """The terms of what the documents the question pins down say they looked at ("Inspectors
-    considered the local authority's arrangements at the 'front door'…")."""
-    return {t for c in cands if SCOPE.search(c.text) and hints.fits(passages[c.passage].meta)
-            for t in terms(c.text)}
+    considered the local authority's arrangements at the 'front door'…"), with the list of a section
+    that is all remit ("Areas covered by the visit: … the effectiveness of the MASH…")."""
+    return {t for c in cands if (SCOPE.search(c.text) or REMIT_SECTION.search(passages[c.passage].section))
+            and hints.fits(passages[c.passage].meta) for t in terms(c.text)}
 
 
 def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], passages: list[Passage],

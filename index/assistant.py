@@ -267,9 +267,13 @@ class Assistant:
 
         # "Who was the 2022 letter about permanence addressed to?": the letter's address block is a
         # passage of its own that shares no word with the question.
-        addressee = expected_type(question) == "addressee"
+        # So is who inspected a visit the question pins down, or when ("…and who did the Barnet one
+        # later that year?"): the letter's opening says, in words the question need not share.
+        expect = expected_type(question)
+        addressee = expect == "addressee"
+        pinned = bool(hints.years or hints.authorities or hints.doc_types)
         if hints.elsewhere or not (states_visit_fact(question, hints)
-                                   or addressee and (hints.years or hints.authorities or hints.doc_types)):
+                                   or expect in ("addressee", "inspector", "visit") and pinned):
             return result
         visit = replace(hints, people=())
         described = [m for m in self.retriever.metas.values()

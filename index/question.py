@@ -87,7 +87,10 @@ SCOPE = re.compile(r"\b(?:inspectors|they|the visit|this visit|the inspection|th
                     r"evaluated|reviewed|examined|focused on)\b|\bareas? covered by the visit\b", re.I)
 _SCOPE_WORDS = set(terms("area areas aspect part topic theme service services practice look looking looked focus "
                          "focused cover covered consider considered examine examined review reviewed about"))
-_INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|on the visit)\b", re.I)
+_INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|on the visit)\b|"
+                          # "…and who did the Barnet one later that year?"
+                          r"\bwho (?:did|does|conducted|undertook|ran)\s+(?:the|that|this|our|their|its|[A-Z][\w-]*(?:['’]s)?)\s+"
+                          r"(?:[\w'’-]+\s+){0,3}?(?:one|visit|inspection)s?\b", re.I)
 _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b|"
                      r"\b(?:what|which)\b[^?]{0,30}\b(?:dates?|month|year|day)\b|^\s*(?:the\s+)?(?:exact\s+|actual\s+)?dates?\b",
                      re.I)

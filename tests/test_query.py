@@ -432,6 +432,8 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     # A "when" clause after the question says which visit, not that a date is wanted.
     ("How did Ofsted think our safeguarding hub was doing when they came in 2018?", None),
     ("Who led it when they came in 2018?", "inspector"),
+    ("and who did the Barnet one later that year?", "inspector"),
+    ("Who did the letter go to?", "addressee"),
     ("What date was it when they came?", "date"),
 ])
 def test_the_type_of_answer_a_question_expects(question, expected):

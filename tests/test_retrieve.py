@@ -333,6 +333,9 @@ def test_a_judgement_stated_of_us_is_corrected_with_the_one_recorded_whatever_it
     ("When did it take place?", ["Who led the Barnet monitoring visit?"], "27 and 28 November 2018"),
     ("What does our self-evaluation say about them?", ["What did the 2022 visit say about care leavers?"],
      "move on accommodation"),
+    # The Barnet letter's opening names its inspectors, and shares no word with the question.
+    ("and who did the Barnet one later that year?", ["Who were the inspectors on our 2018 MASH focused visit?"],
+     "Andrew Waugh"),
 ])
 def test_a_follow_up_asks_its_own_question_about_the_earlier_subject(assistant, question, history, wanted):
     result = assistant.ask(question, history=history)
