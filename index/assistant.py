@@ -72,7 +72,7 @@ class Assistant:
         or a comparison, whose sides are searched together."""
         from index.question import FIGURES, MONTH_TERMS, content_terms, expected_type, question_kind, question_parts
 
-        parts = question_parts(spell_out(question))
+        parts = question_parts(self._plain(question))
         if len(parts) < 2:
             return []
         query, hints = self._understand(question, history)
@@ -115,7 +115,7 @@ class Assistant:
         if self.settings.llm_configured:
             result = self.llm.answer(question, retrieval.passages)
         else:
-            result = answer(spell_out(question), hints, retrieval.passages, embedder=self.embedder,
+            result = answer(self._plain(question), hints, retrieval.passages, embedder=self.embedder,
                             idf=self.retriever.keyword.idf, query=query, people=self.analyzer.known_people,
                             known=self.retriever.keyword.has, text_of=self.docstore.text)
             result.question = question
@@ -124,6 +124,14 @@ class Assistant:
         result.filters = filters.to_json()
         return result
 
+    def _plain(self, question: str) -> str:
+        """The question as the documents would put it: shorthand spelled out and what it is for left
+        out (see spell_out), and typing slips corrected to the documents' words (see respelled)."""
+        from index.vocabulary import respelled
+
+        self.retriever.refresh()
+        return respelled(spell_out(question), self.retriever.keyword.nearest)
+
     def _understand(self, question: str, history: Sequence) -> tuple[str, Hints]:
         """The question to search with and its hints, resolved against the conversation.
 
@@ -131,8 +139,8 @@ class Assistant:
         answer named, and "else" leaves out the authorities it drew on. The earlier answer is asked
         again for this; its vectors are cached, so it is cheap.
         """
-        question = spell_out(question)
-        questions = [spell_out(q) for q in _questions(history)]
+        question = self._plain(question)
+        questions = [self._plain(q) for q in _questions(history)]
         earlier = None
         pronoun = _PERSON_PRONOUN.search(question) or _PEOPLE_PRONOUN.search(question)
         if questions and (pronoun or ELSEWHERE.search(question)):

@@ -100,6 +100,16 @@ class KeywordIndex:
         vocab = getattr(self._bm25, "vocab_dict", None)
         return bool(vocab) and term in vocab
 
+    def nearest(self, term: str) -> str | None:
+        """The indexed term one typing slip away from ``term`` (a letter left out, added, changed or
+        two swapped: "assesment" → "assessment") that most chunks hold; None when ``term`` is
+        indexed itself, or no such term is."""
+        vocab = getattr(self._bm25, "vocab_dict", None)
+        if not vocab or term in vocab:
+            return None
+        found = [t for t in _one_slip(term) if t in vocab]
+        return min(found, key=lambda t: (self.idf(t), t)) if found else None
+
     def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk row for ``query`` (0 for rows outside ``mask``)."""
         q = terms(query)
@@ -119,6 +129,16 @@ class KeywordIndex:
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def _one_slip(word: str) -> set[str]:
+    """Every string one deletion, insertion, substitution or transposition of letters from ``word``."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return ({a + b[1:] for a, b in splits if b}
+            | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+            | {a + c + b[1:] for a, b in splits if b for c in letters}
+            | {a + c + b for a, b in splits for c in letters}) - {word}
 
 
 class _Empty:

@@ -27,7 +27,7 @@ _GENERIC = set(terms(
     "true correct prepping preparing prep remind apparently basically roughly hearing heard per via "
     "alongside among amongst towards upon onto beside throughout whether "
     "may mr mrs ms miss dr anyone anybody question questions councillor councillors sit sits draft drafting line "
-    "later earlier afterwards subsequently came comes coming also "
+    "later earlier afterwards subsequently came comes coming also still "
     # "How big is…", "their big worries": how a figure or a finding is asked for.
     "big "
     # A season dates something as a month does, and no document is dated by one.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from index.text import terms
+from index.text import _STOPWORDS, stem, terms
 
 
 @cache
@@ -54,6 +54,8 @@ _CLASSES = [set(terms(words)) for words in (
     "morale motivation",
     # A strategy discussion is also called a strategy meeting.
     "discussion discussions meeting meetings",
+    # A case still being worked is open, or ongoing.
+    "open ongoing",
     # The sector's three abbreviations for the children the council looks after.
     "lac cla cic",
 )]
@@ -143,3 +145,42 @@ def unspoken_phrases(question: str, texts) -> list[str]:
         return []
     held = set().union(*(phrases(t) for t in texts))
     return sorted(p for key, p in asked.items() if key not in held)
+
+
+#: A word whose term is short of this many letters is left as typed: a slip in it may as well make
+#: another word ("moan" / "mean").
+SLIP_MIN = 6
+
+
+def _common_word(word: str) -> bool:
+    """Whether ``word`` is a word of ordinary English: one token of tiktoken's cl100k_base, whose
+    vocabulary holds the common words whole ("compare", "wording") and splits slips and rare words
+    ("assesments", "safegaurding")."""
+    from index.text import _encoding
+
+    return len(_encoding().encode(" " + word, disallowed_special=())) == 1
+
+
+def respelled(question: str, nearest) -> str:
+    """``question`` with each word the documents never use, and that is one typing slip from a word
+    they do, spelled as they spell it ("how many assesments were open?" → "assessments");
+    ``nearest(term)`` gives that word's term (see KeywordIndex.nearest). Words of ordinary English
+    are no slips, though the documents never use them ("compare" is not "compared", "rather" not
+    "gather"); nor are names and acronyms (any capital after a word's first letter, or a capital past
+    the question's start): "Redbridge" is no slip for a word of the documents, and a question about
+    it is about something they do not hold."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0)
+        low = word.lower()
+        term = stem(low)
+        if len(term) < SLIP_MIN or low in _STOPWORDS or (word[0].isupper() and m.start() > 0) \
+                or not word[1:].islower() or _common_word(low):
+            return word
+        right = nearest(term)
+        if right is None:
+            return word
+        # The word's own ending is kept on the corrected term ("assesments" → "assessment" + "s").
+        fixed = right + low[len(term):] if low.startswith(term) else right
+        return fixed.capitalize() if word[0].isupper() else fixed
+
+    return re.sub(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])", fix, question)

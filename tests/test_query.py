@@ -540,6 +540,7 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("restructure", "the recent changes to early help services", True),  # a restructure is a change
     ("quality", "the use of qualitative information and auditing", True),
     ("discussions", "Strategy meetings are nearly all well attended", True),  # strategy discussions
+    ("open", "Number of ongoing assessments is lower", True),  # a case still worked is open
 ])
 def test_a_subject_word_matches_its_adverb_plural_and_abbreviations(term, words, matches):
     from index.vocabulary import term_match
@@ -727,3 +728,25 @@ def test_that_year_points_back_however_long_the_question():
 
     assert is_followup("Did Louise Warren or John Roughton go on to inspect Barnet's children's services that same year?")
     assert not is_followup("Did Louise Warren or John Roughton go on to inspect Barnet's children's services in 2018?")
+
+
+@pytest.mark.parametrize("question, respelled", [
+    ("And how many assesments were still open then?", "And how many assessments were still open then?"),
+    ("managment oversight at the front door", "management oversight at the front door"),
+    # Words of ordinary English are no slips, though the documents use a word one letter away.
+    ("How did we compare? I'd rather know the wording", "How did we compare? I'd rather know the wording"),
+    # Nor are names and acronyms, nor words too short to tell a slip from another word.
+    ("What did Ofsted find in Redbridge and Assesmentshire?", "What did Ofsted find in Redbridge and Assesmentshire?"),
+    ("Did staff moan?", "Did staff moan?"),
+])
+def test_typing_slips_are_spelled_as_the_documents_spell_the_word(question, respelled):
+    from index.vocabulary import respelled as respell
+
+    vocabulary = {"assessment", "management", "compar", "gather", "work", "mean", "redbridg", "open"}
+
+    def nearest(term):
+        from index.keyword import _one_slip
+
+        return None if term in vocabulary else next((t for t in sorted(_one_slip(term)) if t in vocabulary), None)
+
+    assert respell(question, nearest) == respelled

@@ -333,6 +333,9 @@ def test_a_judgement_stated_of_us_is_corrected_with_the_one_recorded_whatever_it
     ("When did it take place?", ["Who led the Barnet monitoring visit?"], "27 and 28 November 2018"),
     ("What does our self-evaluation say about them?", ["What did the 2022 visit say about care leavers?"],
      "move on accommodation"),
+    # A slip ("assesments") is read as the documents' word, and open assessments are ongoing.
+    ("And how many assesments were still open then?",
+     ["What was the average caseload in Assessment and Intervention in September, per the self-eval?"], "619"),
     # The Barnet letter's opening names its inspectors, and shares no word with the question.
     ("and who did the Barnet one later that year?", ["Who were the inspectors on our 2018 MASH focused visit?"],
      "Andrew Waugh"),
