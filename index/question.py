@@ -92,7 +92,9 @@ _INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|o
                           r"\bwho (?:did|does|conducted|undertook|ran)\s+(?:the|that|this|our|their|its|[A-Z][\w-]*(?:['’]s)?)\s+"
                           r"(?:[\w'’-]+\s+){0,3}?(?:one|visit|inspection)s?\b", re.I)
 _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b|"
-                     r"\b(?:what|which)\b[^?]{0,30}\b(?:dates?|month|year|day)\b|^\s*(?:the\s+)?(?:exact\s+|actual\s+)?dates?\b",
+                     # (Not "what did they say last year…": a time it is asked of, not for.)
+                     r"\b(?:what|which)\b[^?]{0,30}\b(?<!last )(?<!this )(?<!next )(?<!that )(?<!each )(?<!per )(?<!a )"
+                     r"(?:dates?|month|year|day)\b|^\s*(?:the\s+)?(?:exact\s+|actual\s+)?dates?\b",
                      re.I)
 _NUMBER_Q = re.compile(
     r"\b(?:how many|how much|how (?:high|big|large|busy)|what (?:percentage|proportion|share|number|figure|rate|level)|"

@@ -433,6 +433,9 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("How did Ofsted think our safeguarding hub was doing when they came in 2018?", None),
     ("Who led it when they came in 2018?", "inspector"),
     ("and who did the Barnet one later that year?", "inspector"),
+    # A time the question is asked of is not what it asks for.
+    ("what did the inspectors say last year about us needing more carers?", None),
+    ("What year was the Barnet visit?", "date"),
     ("Who did the letter go to?", "addressee"),
     ("What date was it when they came?", "date"),
 ])
