@@ -24,7 +24,9 @@ _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|march|mar|april|apr|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|" \
          r"nov(?:ember)?|dec(?:ember)?)"
 _VISIT_MONTH = re.compile(rf"\b(?:visit\w*|inspect\w*|came|come|took place|happened|were in|was in|on site)\b[^.?;]{{0,30}}?"
-                          rf"\b(?P<a>{_MONTH})\b|\b(?P<b>{_MONTH})\b(?:\s+(?:19|20)\d\d)?\s+(?:\w+\s+){{0,3}}?(?:visit|inspection)",
+                          rf"\b(?P<a>{_MONTH})\b|\b(?P<b>{_MONTH})\b(?:\s+(?:19|20)\d\d)?\s+(?:\w+\s+){{0,3}}?"
+                          # "their May 2018 look at our front door", "the March check-up"
+                          rf"(?:visit|inspection|look at|trip|check-?up)",
                           re.I)
 
 

@@ -45,7 +45,7 @@ _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote 
 _DATE_REQUEST = set(terms("date dates dated day days month months year years time times"))
 #: Words that only ask for what needs to improve; the list under such a heading answers them.
 _IMPROVE_REQUEST = set(terms("improve improvement improvements improving must should need needs recommendation "
-                             "recommendations area areas weakness weaknesses priority priorities fix fixing"))
+                             "recommendations area areas weakness weaknesses priority priorities fix fixing want wanted wanting"))
 _IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|areas? for|weakness|must|"
                         r"should|needs? to|priorit|fix|put right|sort out|work on)", re.I)
 #: A question for a verdict on something ("What did Ofsted make of our MASH?", "How was our hub

@@ -771,6 +771,17 @@ def test_a_visit_dated_otherwise_than_its_letter_gets_the_letters_dates(any_embe
     assert "4 and 5 May 2022" in result.text and "Management oversight of permanence" in result.text
 
 
+def test_a_look_dated_otherwise_than_its_visit_gets_the_list_to_improve_with_the_visits_dates(any_embedder, analyzer):
+    opening = passage(VISIT_2018, "This letter summarises the findings of a focused visit to Barking and Dagenham "
+                      "children's services on 7 and 8 March 2018. Inspectors considered the local authority's "
+                      "arrangements at the 'front door' for children who need help and protection.", start=0,
+                      section="Focused visit")
+    result = ask("What were the main things Ofsted wanted improving after their May 2018 look at our front door?",
+                 [IMPROVE_2018, opening], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "7 and 8 March 2018" in result.text and "strategy discussions" in result.text, result.text
+
+
 def test_a_visit_numbered_otherwise_gets_the_sentence_saying_which_it_was(any_embedder, analyzer):
     opening = passage(BARNET, "The visit was the fifth monitoring visit since the local authority was judged "
                       "inadequate in July 2017.", start=100)
