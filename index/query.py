@@ -109,6 +109,9 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            # "How did Ofsted's view of our MASH compare…": what Ofsted made of it (a verdict: see VERDICT_Q).
            (re.compile(r"\b(ofsted|inspectors?|hmis?|their|its|the letter|the visit)(['’]s|['’])?\s+(?:view|views|take|"
                        r"opinion|verdict|impression)\s+(?:of|on)\b", re.I), r"what \1 made of"),
+           # "Did they say what was being done about it?": what action is taken.
+           (re.compile(r"\bwhat (?:is|was|are|were|has been|had been) (?:being )?done (?=about|on|to)", re.I),
+            "what action was taken "),
            # "back in 2018", "back in the 2018 visit" is in 2018.
            (re.compile(r"\bback in (?=(?:the |that |our |their )?(?:19|20)\d\d\b)", re.I), "in "),
            # "the nov 18 visit", "Sept '22": a month and two digits are a month and year, as staff write
