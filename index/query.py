@@ -87,6 +87,12 @@ _AMPERSANDS = {"a&i": "assessment and intervention", "b&d": "Barking and Dagenha
 _AMPERSAND = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(_AMPERSANDS, key=len, reverse=True)) + r")\b", re.I)
 
 
+#: Shorthand staff write for everyday words, in any case ("mgmt oversight", "SW visits").
+_WORD_SHORTHAND = {"mgmt": "management", "mgt": "management", "mngt": "management", "mgr": "manager",
+                   "mgrs": "managers", "dept": "department", "govt": "government", "yr": "year", "yrs": "years"}
+_WORD_SHORT = re.compile(r"\b(?:" + "|".join(_WORD_SHORTHAND) + r")\b", re.I)
+
+
 #: Staff shorthand for the kinds of document, in capitals only ("the 2022 FV").
 _KIND_SHORTHAND = {"FV": "focused visit", "FVs": "focused visits", "MV": "monitoring visit", "MVs": "monitoring visits"}
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(_KIND_SHORTHAND) + r")\b")
@@ -158,6 +164,7 @@ def spell_out(question: str) -> str:
     question = _ASKER.sub(" ", question).strip().lstrip(":;,-–— ")
     question = _AMPERSAND.sub(lambda m: _AMPERSANDS[m.group(0).lower()], question)
     question = _SHORTHAND.sub(lambda m: _KIND_SHORTHAND[m.group(0)], question)
+    question = _WORD_SHORT.sub(lambda m: _WORD_SHORTHAND[m.group(0).lower()], question)
     for pattern, plain in _IDIOMS:
         question = pattern.sub(plain, question)
     return question

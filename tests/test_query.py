@@ -630,6 +630,7 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("For my piece: what did Ofsted want improving?", "what did Ofsted want improving?"),
     ("Is the MASH here working well?", "Is the MASH here working well?"),
     ("Did they say what was being done about it?", "Did they say what action was taken about it?"),
+    ("mgmt oversight at the front door - us vs Barnet?", "management oversight at the front door - us vs Barnet?"),
 ])
 def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out(question, spelled):
     from index.query import spell_out
