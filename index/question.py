@@ -253,6 +253,8 @@ _RELATIVE_WHO = re.compile(r"\b(children|kids|families|parents|mums|mothers|fath
 _TRAILING_CLAUSE = re.compile(r"^(\s*(?:[^:?]{0,80}:\s*|[^?]{0,80}?\s[-–]\s+|[^,?]{0,40},\s*)?"  # "Out-of-hours question for the pack: …", "In short, …"
                               r"(?:how|what|why|which|who|did|does|do|is|are|was|were|has|have|can|could)\b[^?]*?)"
                               r"\s+(?:back\s+)?when\s+(?:they|ofsted|inspectors|the inspectors|hmis?|we|it)\b[^?]*", re.I)
+#: A statement (a sentence ending in a full stop) and then the question.
+_STATEMENT_THEN_QUESTION = re.compile(r"^([^?]*?[a-z0-9)'’\"”]\.)\s+([A-Z][^.]*\?)\s*$")
 _LEADING_CLAUSE = re.compile(r"^\s*(?:in (?:19|20)\d\d,\s*)?(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
                              r"where|when|did|does|do|is|are|was|were|can)\b)", re.I)
 
@@ -262,6 +264,11 @@ def expected_type(question: str) -> str | None:
     number, inspector, addressee, person or date when the question asks for one; None otherwise."""
     # "When Ofsted came in June 2022, what did they say about…?" and "How did Ofsted think our hub
     # was doing when they came in 2018?" ask what they said.
+    # "Ofsted quoted a record number when they visited in spring 2022. Have our figures come down
+    # since?": what the question says before it asks is context; what it asks is in its question.
+    stated = _STATEMENT_THEN_QUESTION.match(question)
+    if stated:
+        question = stated.group(2)
     question = _TRAILING_CLAUSE.sub(r"\1", _LEADING_CLAUSE.sub("", question))
     # "…our work with mums who've had several children removed?" asks for no person.
     question = _RELATIVE_WHO.sub(r"\1 that", question)

@@ -438,6 +438,10 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("What year was the Barnet visit?", "date"),
     ("Who did the letter go to?", "addressee"),
     ("What date was it when they came?", "date"),
+    # What a question states before it asks is context; what it asks is in its question.
+    ("Ofsted quoted a record number of children on CP plans when they visited in spring 2022. "
+     "Have the council's own later figures shown that coming down?", None),
+    ("The SEF says 443. When was that?", "date"),
 ])
 def test_the_type_of_answer_a_question_expects(question, expected):
     from index.question import expected_type
