@@ -240,9 +240,15 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     # must name that role whenever one is asked for.
     roles = [sentence for asked_for, sentence in ROLES if asked_for.search(question)]
     facts = expect in ("person", "inspector", "addressee", "visit") and pinned
+    # The opening naming the inspectors seldom repeats what the visit looked at ("who did our 2018
+    # front door visit" and then "and Barnet?"): the letter's other passages say it.
+    # (Not for any other person: "the improvement partner Barnet is working with" is no inspector.)
+    described = {p.doc for p in passages if expect in ("inspector", "visit")
+                 and any(term_match(t, set(terms(p.text))) for t in q_terms)}
     eligible = [c for c in cands if c.typed and all(r.search(c.text) for r in roles) and (
         c.supported or located and (expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I))
-        or facts and c.consistent and (c.lexical + c.section > 0 or bool(roles)))]
+        or facts and c.consistent and (c.lexical + c.section > 0 or bool(roles)
+                                       or passages[c.passage].doc in described))]
     if expect in FIGURES and q_terms and not (premise and question_numbers(question)):
         # A figure answers only with what it counts beside it: "In 2021/22, 89% of children in care
         # had an up-to-date PEP" on a slide about care leavers holds "care" of "our care leaver EET

@@ -152,7 +152,12 @@ _ASKER = re.compile(
     r"^\s*(?:(?:hi|hello|hiya)\b[,!]?\s*)?(?:as|I['’]?m|I am)\s+(?:an?|the)\s+[^,;:?.!–—]{1,60}?"
     r"(?:\s*(?:[,;:–—]|\s-)\s*|\s+(?=(?:i|i['’]d|i['’]m|can|could|please|what|how|who|when|which|why|where|did|does|do|"
     r"is|are|was|were|tell)\b))|"
-    r"\b(?:i['’]?d|i would|i|we['’]?d|we would|we)\s+(?:really\s+)?(?:like|want|need|wanted|needed)\s+to\s+"
+    # "I sit on the scrutiny committee and would like to know…" (not "I'm in the fostering team - do
+    # we need more carers?": the service someone works in may be the subject)
+    r"^\s*(?:(?:hi|hello|hiya)\b[,!]?\s*)?I\s+(?:sit|serve|work|am|['’]m)\s+(?:on|in|with|for)\s+(?:the|a|an|our)\s+"
+    r"[^,;:?.!–—]{1,50}?\s+and\s+(?=(?:i\s+)?(?:would|['’]d|want|need|wanted)\b)|"
+    r"(?:\b(?:i['’]?d|i would|i|we['’]?d|we would|we)\s+|^\s*(?:would|['’]d)\s+)"
+    r"(?:really\s+)?(?:like|want|need|wanted|needed)\s+to\s+"
     r"(?:know|understand|find out|hear|learn)\b(?:\s+(?:about|of)\b)?", re.I)
 
 
@@ -161,7 +166,8 @@ def spell_out(question: str) -> str:
     (FV, MV) spelled out, a few idioms said plainly ("keep an eye on": monitor), and what the answer
     is for left out ("…so I can use it in the SEF")."""
     question = _PURPOSE.sub(" ", question).strip()
-    question = _ASKER.sub(" ", question).strip().lstrip(":;,-–— ")
+    for _ in range(2):  # "I sit on the committee and" leaves "would like to know…"
+        question = _ASKER.sub(" ", question).strip().lstrip(":;,-–— ")
     question = _AMPERSAND.sub(lambda m: _AMPERSANDS[m.group(0).lower()], question)
     question = _SHORTHAND.sub(lambda m: _KIND_SHORTHAND[m.group(0)], question)
     question = _WORD_SHORT.sub(lambda m: _WORD_SHORTHAND[m.group(0).lower()], question)

@@ -45,9 +45,12 @@ _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote 
 _DATE_REQUEST = set(terms("date dates dated day days month months year years time times"))
 #: Words that only ask for what needs to improve; the list under such a heading answers them.
 _IMPROVE_REQUEST = set(terms("improve improvement improvements improving must should need needs recommendation "
-                             "recommendations area areas weakness weaknesses priority priorities fix fixing want wanted wanting"))
+                             "recommendations area areas weakness weaknesses priority priorities fix fixing want wanted wanting "
+                             "ask asked tell told act"))
 _IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|areas? for|weakness|must|"
-                        r"should|needs? to|priorit|fix|put right|sort out|work on)", re.I)
+                        r"should|needs? to|priorit|fix|put right|sort out|work on|act on|"
+                        # "the areas the inspectors asked us to act on", "what they told us to do"
+                        r"(?:ask(?:ed|ing)?|tell(?:ing)?|told|want(?:ed|ing)?) (?:us|the council|the local authority|them) to\b)", re.I)
 #: A question for a verdict on something ("What did Ofsted make of our MASH?", "How was our hub
 #: doing?", "Ofsted's view of our leadership"): a letter's overview gives it.
 VERDICT_Q = re.compile(r"\b(?:make|made) of\b|\bview (?:of|on)\b|\bverdict\b|\bimpression\b|"
@@ -134,7 +137,8 @@ _GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:(?:was|is|were|did)\s+)?(?:(?:the|
 _LIST_Q = re.compile(
     r"\b(?:what needs to improve|improve|improvements?|recommendations?|areas? (?:for|requiring)|"
     r"weakness(?:es)?|strengths?|priorit(?:y|ies)|concerns?|findings|list|actions?|worries|issues|problems|"
-    r"praised?|things|activit(?:y|ies)|measures|steps|initiatives|arrangements|fix|put right|sort out)\b|"
+    r"praised?|things|activit(?:y|ies)|measures|steps|initiatives|arrangements|fix|put right|sort out|act on|"
+    r"summari[sz]e)\b|(?:ask(?:ed|ing)?|tell(?:ing)?|told|want(?:ed|ing)?) (?:us|the council|the local authority|them) to\b|"
     # "What do we run / offer / provide…" asks for what is in place: usually more than one thing.
     r"\bwhat\b.*\b(?:do|does) (?:we|they|the council)\s+(?:run|offer|provide|do|have in place)\b|"
     # "What did the visit say about…" asks for the findings on a subject, not a single fact.
@@ -253,6 +257,16 @@ _RELATIVE_WHO = re.compile(r"\b(children|kids|families|parents|mums|mothers|fath
 _TRAILING_CLAUSE = re.compile(r"^(\s*(?:[^:?]{0,80}:\s*|[^?]{0,80}?\s[-–]\s+|[^,?]{0,40},\s*)?"  # "Out-of-hours question for the pack: …", "In short, …"
                               r"(?:how|what|why|which|who|did|does|do|is|are|was|were|has|have|can|could)\b[^?]*?)"
                               r"\s+(?:back\s+)?when\s+(?:they|ofsted|inspectors|the inspectors|hmis?|we|it)\b[^?]*", re.I)
+#: "What support did they find for young people leaving care who are struggling…?": within a question
+#: another word asks, a "who" after a noun opens a relative clause; after "and", "know" or "tell me"
+#: it asks, and before "led" or "was the lead" it names the person the question is about.
+_OTHER_ASKS = re.compile(r"^\s*(?:what|how|why|where|which|did|does|do|is|are|was|were|has|have|had|can|could|should|"
+                         r"would|will)\b", re.I)
+_NOUN_WHO = re.compile(r"\b(?!(?:and|or|but|me|us|them|know|knew|tell|told|ask|asked|wonder|wondering|say|said|see|"
+                       r"check|out|sure|clear|about|on|to|of|exactly|confirm|remind|show|find|identify|note|list|"
+                       r"explain|state|record|mention|as|than|anyone|someone|one|person|people|inspectors?|hmis?|"
+                       r"managers?|officers?|directors?|staff|member)\b)([a-z]+)\s+who\b"
+                       r"(?!\s+(?:led|lead|inspected|wrote|signed|observed|was (?:the|our|their)|were (?:the|our|their)))", re.I)
 #: A statement (a sentence ending in a full stop) and then the question.
 _STATEMENT_THEN_QUESTION = re.compile(r"^([^?]*?[a-z0-9)'’\"”]\.)\s+([A-Z][^.]*\?)\s*$")
 _LEADING_CLAUSE = re.compile(r"^\s*(?:in (?:19|20)\d\d,\s*)?(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
@@ -272,6 +286,8 @@ def expected_type(question: str) -> str | None:
     question = _TRAILING_CLAUSE.sub(r"\1", _LEADING_CLAUSE.sub("", question))
     # "…our work with mums who've had several children removed?" asks for no person.
     question = _RELATIVE_WHO.sub(r"\1 that", question)
+    if _OTHER_ASKS.match(question):
+        question = _NOUN_WHO.sub(r"\1 that", question)
     if _GRADE_Q.search(question):
         return "grade"
     if _ELSEWHERE_Q.search(question):
@@ -473,7 +489,8 @@ def content_terms(question: str, hints: Hints) -> list[str]:
         dropped.update(_PERSON_REQUEST)
     elif expect == "scope":
         dropped.update(_SCOPE_WORDS)
-    elif expect == "date":
+    elif expect in ("date", "visit"):
+        # "Dates of the 2018 visit?" asks when the visit was, as "When was the 2018 visit?" does.
         dropped.update(_DATE_REQUEST)
     if _IMPROVE_Q.search(question):
         dropped.update(_IMPROVE_REQUEST)

@@ -442,6 +442,11 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("Ofsted quoted a record number of children on CP plans when they visited in spring 2022. "
      "Have the council's own later figures shown that coming down?", None),
     ("The SEF says 443. When was that?", "date"),
+    # A "who" after a noun, within a question another word asks, opens a relative clause.
+    ("What support did the 2022 inspectors find for young people leaving care who are struggling to pay rent?", None),
+    ("How did the letter describe the social workers who do assessments?", None),
+    ("Do we know who led the visit?", "inspector"),
+    ("what did they say and who led it", "inspector"),
 ])
 def test_the_type_of_answer_a_question_expects(question, expected):
     from index.question import expected_type
@@ -513,6 +518,9 @@ def test_the_subject_of_a_comparison_is_its_words_without_the_sides(analyzer, qu
     ("What support do we offer care leavers with housing?", "list"),
     ("What needs to improve in our MASH?", "list"),
     ("What did the 2022 visit say about young children in children's homes?", "list"),
+    # What inspectors asked a council to act on is its list of what needs to improve.
+    ("Could you summarise the areas the 2018 inspectors asked us to act on and monitor?", "list"),
+    ("What did the 2022 letter tell us to do?", "list"),
     ("Who led the 2022 visit?", "fact"),
     ("When did Barnet reorganise its early help?", "fact"),
     ("How did strategy meetings compare between us and Barnet?", "compare"),
@@ -632,6 +640,9 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("As a lay member, what is a MASH?", "what is a MASH?"),
     ("I'm in foster carer recruitment - do we need more carers?", "I'm in foster carer recruitment - do we need more carers?"),
     ("For my piece: what did Ofsted want improving?", "what did Ofsted want improving?"),
+    ("I sit on the scrutiny committee and would like to know exactly when the inspectors came in.",
+     "exactly when the inspectors came in."),
+    ("I work in the MASH and I want to know how it did", "how it did"),
     ("Is the MASH here working well?", "Is the MASH here working well?"),
     ("Did they say what was being done about it?", "Did they say what action was taken about it?"),
     ("mgmt oversight at the front door - us vs Barnet?", "management oversight at the front door - us vs Barnet?"),

@@ -339,6 +339,13 @@ def test_a_judgement_stated_of_us_is_corrected_with_the_one_recorded_whatever_it
     # The Barnet letter's opening names its inspectors, and shares no word with the question.
     ("and who did the Barnet one later that year?", ["Who were the inspectors on our 2018 MASH focused visit?"],
      "Andrew Waugh"),
+    # "Front door" says which of our visits; Barnet's opening need not say it too.
+    ("and barnet?", ["who did our 2018 front door visit"], "Andrew Waugh"),
+    # "Dates" ask when the visit was, as "when" does.
+    ("what about 2022", ["dates of our 2018 focused visit?"], "4 and 5 May 2022"),
+    ("I sit on the scrutiny committee and would like to know exactly when the inspectors came in for the 2018 visit "
+     "to our children's services.",
+     [], "7 and 8 March 2018"),
 ])
 def test_a_follow_up_asks_its_own_question_about_the_earlier_subject(assistant, question, history, wanted):
     result = assistant.ask(question, history=history)
