@@ -42,7 +42,7 @@ _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote 
                             # "…name and role please", "including their job title"
                             "job title role roles position addressee addressees recipient recipients"))
 #: Words that only ask for a date ("what were the dates of…").
-_DATE_REQUEST = set(terms("date dates dated day days month months year years time times"))
+_DATE_REQUEST = set(terms("date dates dated day days month months year years time times spent spend"))
 #: Words that only ask for what needs to improve; the list under such a heading answers them.
 _IMPROVE_REQUEST = set(terms("improve improvement improvements improving must should need needs recommendation "
                              "recommendations area areas weakness weaknesses priority priorities fix fixing want wanted wanting "
@@ -504,6 +504,8 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     # A month that dates a document ("the May 2022 visit", "our March visit") names no subject; one
     # that dates a figure ("where had it got to by Sept?") does.
     question = _DOCUMENT_MONTH.sub(" ", question)
+    # So does a part of a year: "that late-2018 monitoring visit" (not "early help").
+    question = re.sub(r"\b(?:late|early|mid)[- ]?(?=(?:19|20)\d\d\b)", " ", question, flags=re.I)
     # "Barnet's fourth monitoring visit" says which visit (rightly or not: see index/premise.py).
     question = ORDINAL_VISIT.sub(lambda m: m.group(0)[len(m.group(1)):], question)
     # So does "the first of our two focused visits" once the year it means is known (not "the last

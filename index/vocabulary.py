@@ -52,6 +52,7 @@ _CLASSES = [set(terms(words)) for words in (
     "homeless homelessness housing",
     "absence absences absent attendance",
     "morale motivation",
+    "jobless joblessness unemployment unemployed",
     # A strategy discussion is also called a strategy meeting.
     "discussion discussions meeting meetings",
     # A case still being worked is open, or ongoing.

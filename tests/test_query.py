@@ -547,6 +547,7 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("month", "the months ahead", True),
     ("mont", "a monthly average", False),
     ("conference", "Over 40% of S47s progressed to ICPC", True),  # ICPC: initial child protection conference
+    ("joblessness", "The level of unemployment is the highest in the country.", True),
     ("protection", "children on CP plans", True),
     ("permanent", "planning for permanence", True),  # "finding kids permanent homes"
     ("assurance", "auditing of case work", True),  # quality assurance is done by audit
@@ -770,3 +771,13 @@ def test_typing_slips_are_spelled_as_the_documents_spell_the_word(question, resp
         return None if term in vocabulary else next((t for t in sorted(_one_slip(term)) if t in vocabulary), None)
 
     assert respell(question, nearest) == respelled
+
+
+def test_a_part_of_a_year_and_the_time_spent_date_a_visit_and_name_no_subject(analyzer):
+    from index.question import content_terms
+
+    late = "What were the exact dates Ofsted spent in Barnet for that late-2018 monitoring visit?"
+    assert content_terms(late, analyzer.analyze(late)) == []
+    # "Early help" is a subject, not a part of a year.
+    help_ = "when did barnet restructure their early help"
+    assert "early" in content_terms(help_, analyzer.analyze(help_))
