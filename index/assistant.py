@@ -127,10 +127,11 @@ class Assistant:
     def _plain(self, question: str) -> str:
         """The question as the documents would put it: shorthand spelled out and what it is for left
         out (see spell_out), and typing slips corrected to the documents' words (see respelled)."""
+        from index.question import frames_question
         from index.vocabulary import respelled
 
         self.retriever.refresh()
-        return respelled(spell_out(question), self.retriever.keyword.nearest)
+        return respelled(spell_out(question), self.retriever.keyword.nearest, frames_question)
 
     def _understand(self, question: str, history: Sequence) -> tuple[str, Hints]:
         """The question to search with and its hints, resolved against the conversation.

@@ -57,6 +57,7 @@ INSPECTION_KINDS = ("focused visit letter", "monitoring visit letter", "ILACS in
                     "SIF inspection report", "joint targeted area inspection")
 
 #: The sector's abbreviations, expanded in the search query so "EDT" finds "emergency duty team".
+#: (PLO, the Public Law Outline, is what staff call its pre-proceedings stage: "PLO work".)
 ABBREVIATIONS = {
     "mash": "multi-agency safeguarding hub", "edt": "emergency duty team", "eha": "early help assessment",
     "cp": "child protection", "cpp": "child protection plan", "cin": "child in need", "lac": "looked after children",
@@ -71,7 +72,7 @@ ABBREVIATIONS = {
     "sws": "social workers", "ilacs": "inspection of local authority children's services",
     "jtai": "joint targeted area inspection", "ifd": "integrated front door", "sen": "special educational needs",
     "eh": "early help", "cic": "children in care", "cwd": "children with disabilities", "lado": "designated officer",
-    "iha": "initial health assessment", "ihas": "initial health assessments", "plo": "public law outline",
+    "iha": "initial health assessment", "ihas": "initial health assessments", "plo": "pre-proceedings",
     "fgc": "family group conference", "fgcs": "family group conferences", "yos": "youth offending service",
     "yot": "youth offending team", "camhs": "child and adolescent mental health services",
     "dfe": "Department for Education", "csc": "children's social care", "dcs": "director of children's services", "tm": "team manager",

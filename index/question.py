@@ -77,7 +77,7 @@ _ADDRESSEE_Q = re.compile(r"\b(?:addressed|sent|send|written|wrote|write|go|went
 _SCOPE_Q = re.compile(
     r"\b(?:what|which) (?:areas?|aspects?|parts?|topics?|services?|themes?)\b.*\b(?:look(?:ing|ed)? at|focus(?:ed|ing)? on|"
     r"cover(?:ed|ing)?|consider(?:ed|ing)?|examin\w+|review(?:ed|ing)?)\b|"
-    r"\bwhat (?:was|were|did) (?:the|our|their|that|this)\b.*\b(?:visit|inspection)s? (?:about|look(?:ing)? at|"
+    r"\bwhat (?:was|were|did) (?:the|our|their|that|this)\b.*\b(?:visit|inspection)s? (?:[a-z]+ly )?(?:about|look(?:ing)? at|"
     r"focus(?:ed|ing)? on|cover|consider|examine)\b|"
     # "Remind me what the focused visit in June 2022 looked at" (asked within a sentence).
     r"\bwhat (?:the|our|their|that|this)\b[^?]*\b(?:visit|inspection|inspectors)s?\s+(?:[\w'’-]+\s+){0,3}?"
@@ -256,6 +256,9 @@ _RELATIVE_WHO = re.compile(r"\b(children|kids|families|parents|mums|mothers|fath
                            r"ones|women|men|those|others)\s+who(?:['’]ve|['’]d)?\b", re.I)
 _TRAILING_CLAUSE = re.compile(r"^(\s*(?:[^:?]{0,80}:\s*|[^?]{0,80}?\s[-–]\s+|[^,?]{0,40},\s*)?"  # "Out-of-hours question for the pack: …", "In short, …"
                               r"(?:how|what|why|which|who|did|does|do|is|are|was|were|has|have|can|could)\b[^?]*?)"
+                              # (Not "Can you tell me when Ofsted visited Barnet?": that asks when.)
+                              r"(?<!\bme)(?<!\bus)(?<!know)(?<!\bsay)(?<!said)(?<!tell)(?<!\bask)(?<!sure)(?<!clear)"
+                              r"(?<!confirm)(?<!check)"
                               r"\s+(?:back\s+)?when\s+(?:they|ofsted|inspectors|the inspectors|hmis?|we|it)\b[^?]*", re.I)
 #: "What support did they find for young people leaving care who are struggling…?": within a question
 #: another word asks, a "who" after a noun opens a relative clause; after "and", "know" or "tell me"
@@ -267,6 +270,13 @@ _NOUN_WHO = re.compile(r"\b(?!(?:and|or|but|me|us|them|know|knew|tell|told|ask|a
                        r"explain|state|record|mention|as|than|anyone|someone|one|person|people|inspectors?|hmis?|"
                        r"managers?|officers?|directors?|staff|member)\b)([a-z]+)\s+who\b"
                        r"(?!\s+(?:led|lead|inspected|wrote|signed|observed|was (?:the|our|their)|were (?:the|our|their)))", re.I)
+#: "What does the self eval say about RHIs when kids go missing from care?": so too a "when" after a
+#: noun or verb puts a condition, and asks for no date (after "say", "know" or "tell me" it does).
+_CLAUSE_WHEN = re.compile(r"\b(?!(?:and|or|but|me|us|them|know|known|knew|tell|told|ask|asked|say|said|says|see|check|"
+                          r"out|sure|clear|about|on|to|of|for|from|since|until|exactly|confirm|remind|show|find|"
+                          r"identify|note|record|recorded|mention|mentioned|date|dates|day|days|year|years|month|"
+                          r"months|time|is|was|were|are|it|that|then|wonder|wondering|precisely|roughly)\b)([a-z]+)\s+when\b",
+                          re.I)
 #: A statement (a sentence ending in a full stop) and then the question.
 _STATEMENT_THEN_QUESTION = re.compile(r"^([^?]*?[a-z0-9)'’\"”]\.)\s+([A-Z][^.]*\?)\s*$")
 _LEADING_CLAUSE = re.compile(r"^\s*(?:in (?:19|20)\d\d,\s*)?(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
@@ -287,7 +297,7 @@ def expected_type(question: str) -> str | None:
     # "…our work with mums who've had several children removed?" asks for no person.
     question = _RELATIVE_WHO.sub(r"\1 that", question)
     if _OTHER_ASKS.match(question):
-        question = _NOUN_WHO.sub(r"\1 that", question)
+        question = _CLAUSE_WHEN.sub(r"\1 if", _NOUN_WHO.sub(r"\1 that", question))
     if _GRADE_Q.search(question):
         return "grade"
     if _ELSEWHERE_Q.search(question):
@@ -447,6 +457,12 @@ def keyword_query(question: str) -> str:
     # The documents' words for what the question asks in its own ("faith groups": a mosque).
     extra = [w for t in dict.fromkeys(terms(question)) for w in sorted(CLASS_OF.get(t, ())) if w != t]
     return question + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
+
+
+def frames_question(word: str) -> bool:
+    """Whether ``word`` only frames a question ("actually", "say", "specifically"): it names no subject."""
+    found = terms(word)
+    return len(found) == 1 and found[0] in _GENERIC
 
 
 def asks_to_improve(question: str) -> bool:

@@ -162,14 +162,18 @@ def _common_word(word: str) -> bool:
     return len(_encoding().encode(" " + word, disallowed_special=())) == 1
 
 
-def respelled(question: str, nearest) -> str:
+def respelled(question: str, nearest, framing=None) -> str:
     """``question`` with each word the documents never use, and that is one typing slip from a word
     they do, spelled as they spell it ("how many assesments were open?" → "assessments");
     ``nearest(term)`` gives that word's term (see KeywordIndex.nearest). Words of ordinary English
     are no slips, though the documents never use them ("compare" is not "compared", "rather" not
     "gather"); nor are names and acronyms (any capital after a word's first letter, or a capital past
     the question's start): "Redbridge" is no slip for a word of the documents, and a question about
-    it is about something they do not hold."""
+    it is about something they do not hold.
+
+    ``framing(word)`` says whether a word of ordinary English only frames a question ("actually",
+    "specifically"): a slip of such a word ("what was the visit actualy looking at") is spelled
+    right, so that it frames the question rather than become a subject no document holds."""
     def fix(m: re.Match) -> str:
         word = m.group(0)
         low = word.lower()
@@ -179,7 +183,12 @@ def respelled(question: str, nearest) -> str:
             return word
         right = nearest(term)
         if right is None:
-            return word
+            from index.keyword import _one_slip
+
+            if framing is None or framing(low):  # "summarise" frames the question as it is
+                return word
+            framed = sorted(w for w in _one_slip(low) if framing(w) and _common_word(w))
+            return max(framed, key=len) if framed else word
         # The word's own ending is kept on the corrected term ("assesments" → "assessment" + "s").
         fixed = right + low[len(term):] if low.startswith(term) else right
         return fixed.capitalize() if word[0].isupper() else fixed
