@@ -277,6 +277,12 @@ _CLAUSE_WHEN = re.compile(r"\b(?!(?:and|or|but|me|us|them|know|known|knew|tell|t
                           r"identify|note|record|recorded|mention|mentioned|date|dates|day|days|year|years|month|"
                           r"months|time|is|was|were|are|it|that|then|wonder|wondering|precisely|roughly)\b)([a-z]+)\s+when\b",
                           re.I)
+#: "Who sits in our MASH?", "who is involved in strategy discussions?": the agencies that take part,
+#: not a named person.
+_WHO_TAKES_PART = re.compile(r"\bwho (?:sits?|works?|is|are)\s+(?:in|on|at|part of|involved|represented|co-located)\b"
+                             r"(?!\s+charge\b)|"
+                             r"\bwho (?:attends?|makes? up|takes? part)\b", re.I)
+_SAME_PEOPLE_Q = re.compile(r"\b(?:same|different) (?:inspectors?|hmis?|lead inspector|inspection team|people)\b", re.I)
 #: A statement (a sentence ending in a full stop) and then the question.
 _STATEMENT_THEN_QUESTION = re.compile(r"^([^?]*?[a-z0-9)'’\"”]\.)\s+([A-Z][^.]*\?)\s*$")
 _LEADING_CLAUSE = re.compile(r"^\s*(?:in (?:19|20)\d\d,\s*)?(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
@@ -317,7 +323,10 @@ def expected_type(question: str) -> str | None:
             return "number"
         return "count" if re.search(r"\b(?:how many|numbers?|figures?)\b|\bwhich (?:\w+ )?visit\b", question, re.I) \
             else "number"
-    if _PERSON_Q.search(question):
+    if _SAME_PEOPLE_Q.search(question):
+        # "Same inspectors did our 2018 visit and the Barnet one?": each visit's inspectors.
+        return "inspector"
+    if _PERSON_Q.search(question) and not _WHO_TAKES_PART.search(question):
         # "Who led/inspected…" wants an inspector; "who was it sent to" the officer a letter is
         # addressed to; any other "who" any named person.
         if _ADDRESSEE_Q.search(question):

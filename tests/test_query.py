@@ -452,6 +452,12 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("What happened when the hubs opened?", None),
     ("Did they say when the hubs opened?", "date"),
     ("Can you tell me when Ofsted visited Barnet?", "date"),
+    # Who takes part in something is the agencies that do, not a named person.
+    ("the news article - who sits in our mash", None),
+    ("who is involved in strategy discussions?", None),
+    ("who is in charge of children's services?", "person"),
+    # Whether the same inspectors came asks who each visit's inspectors were.
+    ("same inspectors did our 2018 visit and the barnet monitoring visit?", "inspector"),
 ])
 def test_the_type_of_answer_a_question_expects(question, expected):
     from index.question import expected_type
