@@ -456,6 +456,11 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("the news article - who sits in our mash", None),
     ("who is involved in strategy discussions?", None),
     ("who is in charge of children's services?", "person"),
+    # Whether caseloads were manageable asks what staff said, not for a figure.
+    ("did social workers in each borough say their caseloads were manageable?", None),
+    ("What caseloads are social workers carrying in A&I?", "number"),
+    ("Besides the two inspectors, was anyone else from Ofsted involved in checking the quality of the 2018 visit?",
+     "inspector"),
     # Whether the same inspectors came asks who each visit's inspectors were.
     ("same inspectors did our 2018 visit and the barnet monitoring visit?", "inspector"),
 ])
@@ -797,3 +802,10 @@ def test_a_part_of_a_year_and_the_time_spent_date_a_visit_and_name_no_subject(an
     # "Early help" is a subject, not a part of a year.
     help_ = "when did barnet restructure their early help"
     assert "early" in content_terms(help_, analyzer.analyze(help_))
+
+
+def test_the_target_set_is_the_target(analyzer):
+    from index.question import content_terms
+
+    question = "And is that above or below the target the council has set?"
+    assert content_terms(question, analyzer.analyze(question)) == ["target"]
