@@ -224,7 +224,7 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     # named document's sentence of the right type is the answer. So is its list of what needs to
     # improve, to "what did the 2022 visit say we must improve?", and its count of visits to "how
     # many monitoring visits has Barnet had?".
-    asked = expect in ("person", "inspector", "addressee", "date", "scope", "visit") or (kind == "list" and asks_to_improve(query)) \
+    asked = expect in ("person", "inspector", "addressee", "date", "scope", "visit", "name") or (kind == "list" and asks_to_improve(query)) \
         or (expect == "count" and bool(re.search(r"\b(?:visits?|inspections?)\b", query, re.I)))  # "how many visits…"
     pinned = bool(hints.years or hints.authorities or hints.doc_types)
     # "What did Ofsted say we needed to improve after the 2018 front door visit?": words the pinned

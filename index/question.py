@@ -284,6 +284,15 @@ _CLAUSE_WHEN = re.compile(r"\b(?!(?:and|or|but|me|us|them|know|known|knew|tell|t
 _WHO_TAKES_PART = re.compile(r"\bwho (?:sits?|works?|is|are)\s+(?:in|on|at|part of|involved|represented|co-located)\b"
                              r"(?!\s+charge\b)|"
                              r"\bwho (?:attends?|makes? up|takes? part)\b", re.I)
+#: A question for what something is called: an organisation, a council, a service by its name.
+_NAME_Q = re.compile(r"\bwhat(?:['’]s| is| was| were)\s+(?:the\s+)?names?\s+of\b|\bwhat (?:is|was|are|were) (?:it|they) called\b|"
+                     r"\bwhich (?:other\s+)?(?:[\w'’-]+\s+)?(?:councils?|organi[sz]ations?|agency|agencies|charity|charities|"
+                     r"provider|company|firm|partner|borough|local authority)\b(?:\s+or\s+[\w-]+)?"
+                     r"(?=\s+(?:was|is|were|are|did|does|had|has|worked|works|visited|covered|got)\b)", re.I)
+#: Capitalised words that name no organisation or place a "name" question asks for.
+_NOT_A_NAME = set("Ofsted Her His Majesty Majesty's Majesty’s Inspector Inspectors HMI SHMI Mr Mrs Ms Dr Council "
+                  "January February March April May June July August September October November December "
+                  "Monday Tuesday Wednesday Thursday Friday Saturday Sunday English British COVID".split())
 _SAME_PEOPLE_Q = re.compile(r"\b(?:same|different) (?:inspectors?|hmis?|lead inspector|inspection team|people)\b", re.I)
 #: A statement (a sentence ending in a full stop) and then the question.
 _STATEMENT_THEN_QUESTION = re.compile(r"^([^?]*?[a-z0-9)'’\"”]\.)\s+([A-Z][^.]*\?)\s*$")
@@ -334,6 +343,9 @@ def expected_type(question: str) -> str | None:
         if _ADDRESSEE_Q.search(question):
             return "addressee"
         return "inspector" if _INSPECTOR_Q.search(question) else "person"
+    if _NAME_Q.search(question):
+        # "What is the name of the regional adoption agency?", "which council was Barnet's partner?"
+        return "name"
     if _DATE_Q.search(question):
         # "When did inspectors come in?", "what dates were they on site?": the visit's own dates.
         return "visit" if _VISIT_DATE_Q.search(question) else "date"
@@ -402,7 +414,17 @@ def has_type(text: str, expect: str | None, people: frozenset[str] = frozenset()
         return bool(OFFICER.match(text) or _COPIED_TO.search(text))
     if expect == "grade":
         return bool(_GRADE.search(text))
+    if expect == "name":
+        return bool(names_in(text))
     return True
+
+
+def names_in(text: str) -> set[str]:
+    """The capitalised words of ``text`` that may name an organisation, a council or a place:
+    not the first of a sentence, a month or day, or Ofsted's own titles; an acronym only where the
+    text gives it as the name of what it describes ("comprehensive resource bank developed (TREE)")."""
+    given = set(re.findall(r"\(([A-Z][\w&'’-]+)\)", text))
+    return {w for w in proper_names(text) if w not in _NOT_A_NAME and not w.isupper()} | given
 
 
 NOT_FIGURE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}},|\b(?:19|20)\d\d(?:/\d\d)?\b|\bCOVID-19\b|\bsection\s+\d+\w*|\bS\d+s?\b|"
@@ -517,6 +539,8 @@ def content_terms(question: str, hints: Hints) -> list[str]:
         dropped.update(_PERSON_REQUEST)
     elif expect == "scope":
         dropped.update(_SCOPE_WORDS)
+    elif expect == "name":
+        dropped.update(terms("name names named called"))
     elif expect in ("date", "visit"):
         # "Dates of the 2018 visit?" asks when the visit was, as "When was the 2018 visit?" does.
         dropped.update(_DATE_REQUEST)

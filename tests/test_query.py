@@ -461,6 +461,10 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("What caseloads are social workers carrying in A&I?", "number"),
     ("Besides the two inspectors, was anyone else from Ofsted involved in checking the quality of the 2018 visit?",
      "inspector"),
+    # A question for what something is called.
+    ("What is the name of the regional adoption agency we work with?", "name"),
+    ("Which council or organisation was Barnet's improvement partner?", "name"),
+    ("What is the name of the lead inspector?", "inspector"),
     # Whether the same inspectors came asks who each visit's inspectors were.
     ("same inspectors did our 2018 visit and the barnet monitoring visit?", "inspector"),
 ])

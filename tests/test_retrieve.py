@@ -212,6 +212,21 @@ def test_every_unanswerable_gold_question_abstains(gold_answers):
     assert not answered, "should have abstained:\n" + "\n".join(answered)
 
 
+@pytest.mark.parametrize("question, name", [
+    ("What is the name of the regional adoption agency we work with to recruit adopters?", None),
+    ("Which council or organisation was Barnet's improvement partner at the time of the November 2018 visit?", None),
+    ("What's the name of the EH resource bank we developed alongside the essentials training?", "TREE"),
+])
+def test_a_question_for_a_name_is_answered_only_by_a_sentence_giving_one(assistant, question, name):
+    from index.answer import ABSTAIN
+
+    result = assistant.ask(question)
+    if name is None:
+        assert result.abstained and result.text == ABSTAIN, result.text
+    else:
+        assert name in result.text, result.text
+
+
 def test_answers_hold_their_gold_keys_above_the_floor(gold_answers):
     answerable = [(row, result) for row, result in gold_answers if row["type"] != "unanswerable"]
     missing = [f"{row['id']}: lacks {[k for k in row['keys'] if k.casefold() not in result.text.casefold()]}"
