@@ -553,6 +553,8 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     question = _SET_ASIDE.sub(" ", question)
     # "How many children were in the council's care?" asks about LAC (see vocabulary.ASKS_LOOKED_AFTER).
     question = ASKS_LOOKED_AFTER.sub(" LAC ", question)
+    # So is "children in need" CIN, hyphenated or not ("a children-in-need plan").
+    question = re.sub(r"\bchild(?:ren)?[- ]in[- ]need\b", " CIN ", question, flags=re.I)
     # A month that dates a document ("the May 2022 visit", "our March visit") names no subject; one
     # that dates a figure ("where had it got to by Sept?") does.
     question = _DOCUMENT_MONTH.sub(" ", question)
@@ -564,6 +566,11 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     # full inspection before the 2018 visit", which is another document).
     if hints.years and not re.search(r"\b(?:19|20)\d\d\b", question):
         question = DOCUMENT_ORDER.sub(" ", question)
+    # "Since the close of last financial year" is a period, as "2021/22" is; whether something "held
+    # up" asks how it moved, which the sentences on each side say in their own words.
+    question = re.sub(r"\b(?:since\s+)?(?:the\s+)?(?:close|end|start|beginning)\s+of\s+(?:the\s+)?(?:last\s+|this\s+|previous\s+)?"
+                      r"(?:financial\s+|fiscal\s+)?year\b|\b(?:last|this|previous)\s+(?:financial|fiscal)\s+year\b|"
+                      r"\b(?:held|hold|holding|kept|keeping)\s+up\b", " ", question, flags=re.I)
     # "The target the council has set" is the target: documents say "above target of 90%".
     question = re.sub(r"\b(targets?\b[^?.]{0,30}?)\bset\b", r"\1", question, flags=re.I)
     # "Section 47" is a name, S47, not the figure 47.

@@ -51,7 +51,7 @@ _CLASSES = [set(terms(words)) for words in (
     "handover handovers transition transitional",
     "homeless homelessness housing",
     "absence absences absent attendance",
-    "morale motivation",
+    "morale motivation mood",
     "jobless joblessness unemployment unemployed",
     # A strategy discussion is also called a strategy meeting.
     "discussion discussions meeting meetings",

@@ -568,6 +568,7 @@ def test_how_an_answer_is_laid_out_follows_the_question(analyzer, question, kind
     ("mont", "a monthly average", False),
     ("conference", "Over 40% of S47s progressed to ICPC", True),  # ICPC: initial child protection conference
     ("joblessness", "The level of unemployment is the highest in the country.", True),
+    ("mood", "Morale within the workforce is good", True),
     ("protection", "children on CP plans", True),
     ("permanent", "planning for permanence", True),  # "finding kids permanent homes"
     ("assurance", "auditing of case work", True),  # quality assurance is done by audit
@@ -813,3 +814,9 @@ def test_the_target_set_is_the_target(analyzer):
 
     question = "And is that above or below the target the council has set?"
     assert content_terms(question, analyzer.analyze(question)) == ["target"]
+    # A financial year is a period, as 2021/22 is; "children-in-need" is CIN.
+    cin = "By how much has the number on a children-in-need plan come down since the close of last financial year?"
+    assert content_terms(cin, analyzer.analyze(cin)) == ["cin", "plan"]
+    # Whether the mood "held up" asks how it moved: "mood" is what the letters call morale.
+    mood = "Has the mood among our staff held up?"
+    assert content_terms(mood, analyzer.analyze(mood)) == ["mood", "staff"]
