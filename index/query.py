@@ -51,6 +51,10 @@ DOCUMENT_ORDER = re.compile(
     r"\b(?:(?P<first>first|earliest)|(?P<latest>latest|most recent|newest|last))(?:\s+of\s+(?:our|the|their)"
     r"(?:\s+(?:two|three|four|\d))?)?(?=\s+(?:(?:focus(?:s)?ed|monitoring|ofsted|ilacs|full)\s+)*"
     r"(?:visits?|letters?|inspections?|reports?)\b)", re.I)
+#: Every one of several documents: "between the two Ofsted visits", "across both our visits".
+BOTH_DOCUMENTS = re.compile(
+    r"\b(?:both|the two|our two|(?:each|all) of (?:our|the)(?: two)?|either)(?:\s+(?:of\s+)?(?:our|the))?"
+    r"(?=\s+(?:(?:focus(?:s)?ed|monitoring|ofsted|ilacs|full)\s+)*(?:visits|letters|inspections)\b)", re.I)
 _HOME = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.I)
 _INSPECTORATE = re.compile(r"\b(?:ofsted|inspectors?|inspection|HMI|inspected)\b", re.I)
 INSPECTION_KINDS = ("focused visit letter", "monitoring visit letter", "ILACS inspection report",
@@ -413,6 +417,14 @@ class QueryAnalyzer:
                             and (not wanted or _norm(m.authority or "") in wanted)})
             if len(dated) > 1:
                 years = (dated[0],) if order.group("first") else (dated[-1],)
+        elif not years and BOTH_DOCUMENTS.search(question):
+            # "Has morale held up between the two Ofsted visits?": each visit's year, to set side by side.
+            wanted = {_norm(a) for a in found}
+            dated = sorted({int((m.visit_start or m.date)[:4]) for m in self.metas if (m.visit_start or m.date)
+                            and (not kinds or m.doc_type in kinds)
+                            and (not wanted or _norm(m.authority or "") in wanted)})
+            if 1 < len(dated) <= 3:
+                years = tuple(dated)
         people = tuple(p for p, pattern in self._people_res if pattern.search(question))
         return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
                      named_kinds=named, home=home, topic=question)

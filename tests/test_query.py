@@ -174,6 +174,13 @@ def test_the_first_or_latest_of_several_documents_is_the_year_of_that_one(analyz
     assert "last" in content_terms(last, analyzer.analyze(last))
 
 
+def test_both_of_several_documents_are_each_of_their_years(analyzer):
+    assert analyzer.analyze("Has the mood among our staff held up between the two Ofsted visits?").years == (2018, 2022)
+    assert analyzer.analyze("Has morale held up across both our visits?").years == (2018, 2022)
+    # One document of that kind: no years to set side by side.
+    assert analyzer.analyze("What did both the monitoring visits find?").years == ()
+
+
 def test_no_kind_when_none_is_named(analyzer):
     assert "news article" not in analyzer.analyze("How many children are in care?").doc_types
 
