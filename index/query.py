@@ -103,6 +103,14 @@ _KIND_SHORTHAND = {"FV": "focused visit", "FVs": "focused visits", "MV": "monito
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(_KIND_SHORTHAND) + r")\b")
 #: Idioms for what the documents say plainly.
 _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
+           # "How does the out-of-hours team hand over to the daytime service?": the emergency duty
+           # team's transitional arrangements with the day service.
+           (re.compile(r"\bout[- ]of[- ]hours (?:team|service|duty)\b", re.I), "emergency duty team"),
+           (re.compile(r"\b(?:hands?|handing|handed) (?:over|on)\b", re.I), "handover"),
+           (re.compile(r"\bdaytime\b", re.I), "day"),
+           # "Did people in our MASH have too much on?": were their workloads manageable.
+           (re.compile(r"\b(?:had|have|has|having) too much on(?: (?:their|my|our|his|her) plates?)?", re.I),
+            "had workloads too high"),
            (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number"),
            # "How many times had Ofsted been back to Barnet?"
            (re.compile(r"\b(?:been|come|gone|went|came) back (?:to|in)\b", re.I), "visited"),

@@ -159,6 +159,8 @@ _PREMISE = re.compile(
     r"(?:right|true|correct)|can you confirm|what else)\b|"
     # "Is it true our visit took place in April?", "Can you confirm…", "…didn't she?"
     r"\bis it (?:true|right|correct|the case)\b|\b(?:can|could) you confirm\b|\bplease confirm\b|\bconfirm that\b|"
+    # "Barnet got judged inadequate back in 2014, is that right?"
+    r"[,;]\s*(?:is|was|isn['’]t|wasn['’]t) (?:that|this|it) (?:right|true|correct|accurate|so)\s*\?|,\s*right\s*\?\s*$|"
     r"\b(?:didn't|did not|wasn't|isn't|weren't|hasn't|haven't) (?:it|she|he|they|we|that|there)\?|"
     r"\bI (?:remember|recall|think|thought|believe|understand|heard|was told)\b|"
     # "In the 2018 letter Ofsted praised our BRAG system…": a statement of what a document said.
@@ -289,6 +291,8 @@ _NAME_Q = re.compile(r"\bwhat(?:['’]s| is| was| were)\s+(?:the\s+)?names?\s+of
                      r"\bwhich (?:other\s+)?(?:[\w'’-]+\s+)?(?:councils?|organi[sz]ations?|agency|agencies|charity|charities|"
                      r"provider|company|firm|partner|borough|local authority)\b(?:\s+or\s+[\w-]+)?"
                      r"(?=\s+(?:was|is|were|are|did|does|had|has|worked|works|visited|covered|got)\b)", re.I)
+_WHO_ORGANISATION_Q = re.compile(r"\bwho (?:is|was|are|were) (?:[\w'’]+\s+){0,3}?(?:improvement )?(?:partners?|agency|agencies|"
+                                 r"organi[sz]ations?|provider|charity|company|firm)\b", re.I)
 #: Capitalised words that name no organisation or place a "name" question asks for.
 _NOT_A_NAME = set("Ofsted Her His Majesty Majesty's Majesty’s Inspector Inspectors HMI SHMI Mr Mrs Ms Dr Council "
                   "January February March April May June July August September October November December "
@@ -334,6 +338,9 @@ def expected_type(question: str) -> str | None:
             return "number"
         return "count" if re.search(r"\b(?:how many|numbers?|figures?)\b|\bwhich (?:\w+ )?visit\b", question, re.I) \
             else "number"
+    if _WHO_ORGANISATION_Q.search(question):
+        # "Who was Barnet's improvement partner?": an organisation, by its name.
+        return "name"
     if _SAME_PEOPLE_Q.search(question):
         # "Same inspectors did our 2018 visit and the Barnet one?": each visit's inspectors.
         return "inspector"
@@ -568,9 +575,12 @@ def content_terms(question: str, hints: Hints) -> list[str]:
         question = DOCUMENT_ORDER.sub(" ", question)
     # "Since the close of last financial year" is a period, as "2021/22" is; whether something "held
     # up" asks how it moved, which the sentences on each side say in their own words.
-    question = re.sub(r"\b(?:since\s+)?(?:the\s+)?(?:close|end|start|beginning)\s+of\s+(?:the\s+)?(?:last\s+|this\s+|previous\s+)?"
-                      r"(?:financial\s+|fiscal\s+)?year\b|\b(?:last|this|previous)\s+(?:financial|fiscal)\s+year\b|"
+    question = re.sub(r"\b(?:since\s+|at\s+|by\s+)?(?:the\s+)?(?:close|end|start|beginning)\s+of\s+(?:the\s+)?(?:last\s+|this\s+|previous\s+)?"
+                      r"(?:(?:financial\s+|fiscal\s+)?year\b|(?=(?:19|20)\d\d\b))|\b(?:last|this|previous)\s+(?:financial|fiscal)\s+year\b|"
                       r"\b(?:held|hold|holding|kept|keeping)\s+up\b", " ", question, flags=re.I)
+    # "…, is that right?" asks for the claim to be checked, and names no subject.
+    question = re.sub(r"\b(?:is|was|isn['’]t|wasn['’]t) (?:that|this|it) (?:right|correct|true|accurate|so)\b|"
+                      r"\bam i (?:right|correct)\b|,\s*right\s*\?\s*$", " ", question, flags=re.I)
     # "The target the council has set" is the target: documents say "above target of 90%".
     question = re.sub(r"\b(targets?\b[^?.]{0,30}?)\bset\b", r"\1", question, flags=re.I)
     # "Section 47" is a name, S47, not the figure 47.

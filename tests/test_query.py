@@ -472,6 +472,7 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("What is the name of the regional adoption agency we work with?", "name"),
     ("Which council or organisation was Barnet's improvement partner?", "name"),
     ("What is the name of the lead inspector?", "inspector"),
+    ("Who was Barnet's improvement partner that helped them after going inadequate?", "name"),
     # Whether the same inspectors came asks who each visit's inspectors were.
     ("same inspectors did our 2018 visit and the barnet monitoring visit?", "inspector"),
 ])
@@ -672,6 +673,9 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("I sit on the scrutiny committee and would like to know exactly when the inspectors came in.",
      "exactly when the inspectors came in."),
     ("I work in the MASH and I want to know how it did", "how it did"),
+    ("how does the out-of-hours team hand over to the daytime service?",
+     "how does the emergency duty team handover to the day service?"),
+    ("did people in our MASH have too much on?", "did people in our MASH had workloads too high?"),
     ("Is the MASH here working well?", "Is the MASH here working well?"),
     ("Did they say what was being done about it?", "Did they say what action was taken about it?"),
     ("mgmt oversight at the front door - us vs Barnet?", "management oversight at the front door - us vs Barnet?"),
@@ -739,6 +743,8 @@ def test_names_and_acronyms_are_the_capitalised_words_after_a_sentence_starts():
     "In the 2018 letter Ofsted praised our BRAG system for rating contacts.",
     "I remember the 2018 letter singling out our BRAG system.",
     "Tracey Ledder led our permanence visit, didn't she?",
+    "Barnet got judged inadequate back in 2014, is that right?",
+    "Our 2022 visit was led by Louise Warren, right?",
 ])
 def test_a_question_that_asserts_something_has_a_premise(question):
     from index.question import has_premise
@@ -824,6 +830,11 @@ def test_the_target_set_is_the_target(analyzer):
     # A financial year is a period, as 2021/22 is; "children-in-need" is CIN.
     cin = "By how much has the number on a children-in-need plan come down since the close of last financial year?"
     assert content_terms(cin, analyzer.analyze(cin)) == ["cin", "plan"]
+    # "At the end of 2018" dates the visit; "is that right?" asks for a claim to be checked.
+    late = "When exactly did Ofsted go into Barnet for that monitoring visit at the end of 2018?"
+    assert content_terms(late, analyzer.analyze(late)) == []
+    claim = "Barnet got judged inadequate back in 2014, is that right?"
+    assert "right" not in content_terms(claim, analyzer.analyze(claim))
     # Whether the mood "held up" asks how it moved: "mood" is what the letters call morale.
     mood = "Has the mood among our staff held up?"
     assert content_terms(mood, analyzer.analyze(mood)) == ["mood", "staff"]

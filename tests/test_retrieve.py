@@ -215,6 +215,7 @@ def test_every_unanswerable_gold_question_abstains(gold_answers):
 @pytest.mark.parametrize("question, name", [
     ("What is the name of the regional adoption agency we work with to recruit adopters?", None),
     ("Which council or organisation was Barnet's improvement partner at the time of the November 2018 visit?", None),
+    ("Who was Barnet's improvement partner that helped them after going inadequate?", None),
     ("What's the name of the EH resource bank we developed alongside the essentials training?", "TREE"),
 ])
 def test_a_question_for_a_name_is_answered_only_by_a_sentence_giving_one(assistant, question, name):
