@@ -230,7 +230,10 @@ def _inspectors(question, hints, cands, passages, docs) -> list[Candidate]:
         inspectors = passages[c.passage].meta.inspectors
         return (sum(n in c.text for n in inspectors), bool(inspectors) and inspectors[0] in c.text)
 
-    visits = docs | {p.doc for p in passages if p.meta.inspectors and hints.fits(p.meta)}
+    # "What did Brenda McLaughlin say about life-story work?" puts her on no visit but the one that
+    # answers: only a visit the question pins down (by year, council, kind or month) may be another.
+    pinned = hints.years or hints.authorities or hints.doc_types or hints.months
+    visits = docs | {p.doc for p in passages if pinned and p.meta.inspectors and hints.fits(p.meta)}
     out = []
     for doc in sorted(visits):
         wrong = [c for c in cands if passages[c.passage].doc == doc and named(c)[0]

@@ -212,6 +212,13 @@ def test_every_unanswerable_gold_question_abstains(gold_answers):
     assert not answered, "should have abstained:\n" + "\n".join(answered)
 
 
+def test_an_inspector_named_on_no_visit_puts_no_other_visit_in_question(assistant):
+    # "What did Brenda McLaughlin say…?" is not a claim that she was on the 2018 or Barnet visits.
+    result = assistant.ask("What did Brenda McLaughlin say about life-story work?")
+    assert "life-story work" in result.text, result.text
+    assert not any("Louise Warren" in c.passage.text for c in result.citations), result.text
+
+
 @pytest.mark.parametrize("question, name", [
     ("What is the name of the regional adoption agency we work with to recruit adopters?", None),
     ("Which council or organisation was Barnet's improvement partner at the time of the November 2018 visit?", None),
@@ -357,6 +364,9 @@ def test_a_judgement_stated_of_us_is_corrected_with_the_one_recorded_whatever_it
      "Andrew Waugh"),
     # "Front door" says which of our visits; Barnet's opening need not say it too.
     ("and barnet?", ["who did our 2018 front door visit"], "Andrew Waugh"),
+    # What the lead inspector said is what her letter said, not who inspected.
+    ("And what did she say about life-story work?",
+     ["Who was the lead inspector when Ofsted came about permanence in 2022?"], "life-story work"),
     # "Dates" ask when the visit was, as "when" does.
     ("what about 2022", ["dates of our 2018 focused visit?"], "4 and 5 May 2022"),
     ("I sit on the scrutiny committee and would like to know exactly when the inspectors came in for the 2018 visit "
