@@ -419,23 +419,25 @@ class QueryAnalyzer:
         if order and not years:
             # "When was the first of our two focused visits?": the year of the earliest (or latest)
             # document of the kind and authority asked about, when they span more than one.
-            wanted = {_norm(a) for a in found}
-            dated = sorted({int((m.visit_start or m.date)[:4]) for m in self.metas if (m.visit_start or m.date)
-                            and (not kinds or m.doc_type in kinds)
-                            and (not wanted or _norm(m.authority or "") in wanted)})
+            dated = self._years_of(kinds, found)
             if len(dated) > 1:
                 years = (dated[0],) if order.group("first") else (dated[-1],)
         elif not years and BOTH_DOCUMENTS.search(question):
             # "Has morale held up between the two Ofsted visits?": each visit's year, to set side by side.
-            wanted = {_norm(a) for a in found}
-            dated = sorted({int((m.visit_start or m.date)[:4]) for m in self.metas if (m.visit_start or m.date)
-                            and (not kinds or m.doc_type in kinds)
-                            and (not wanted or _norm(m.authority or "") in wanted)})
+            dated = self._years_of(kinds, found)
             if 1 < len(dated) <= 3:
                 years = tuple(dated)
         people = tuple(p for p, pattern in self._people_res if pattern.search(question))
         return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
                      named_kinds=named, home=home, topic=question)
+
+    def _years_of(self, kinds: Sequence[str], authorities: Sequence[str]) -> list[int]:
+        """The years, in order, of the documents of these kinds on these authorities (any, when
+        none is given), each dated by its visit or else by its own date."""
+        wanted = {_norm(a) for a in authorities}
+        return sorted({int((m.visit_start or m.date)[:4]) for m in self.metas if (m.visit_start or m.date)
+                       and (not kinds or m.doc_type in kinds)
+                       and (not wanted or _norm(m.authority or "") in wanted)})
 
     def with_history(self, question: str, history: Sequence[str]) -> tuple[str, Hints]:
         """Resolve a follow-up ("and in 2022?", "what about Barnet?") against the previous turns.
