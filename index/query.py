@@ -83,6 +83,15 @@ ABBREVIATIONS = {
     "tms": "team managers", "sgos": "special guardianship orders", "peps": "personal education plans",
     "ehas": "early help assessments", "cpps": "child protection plans",
     "send": "special educational needs and disabilities", "nfa": "no further action", "pp": "police protection",
+    # Partner agencies' own: schools, police, health, housing.
+    "dsl": "designated safeguarding lead", "dsls": "designated safeguarding leads", "ppu": "public protection unit",
+    "nrpf": "no recourse to public funds", "raa": "regional adoption agency", "ehcp": "education health and care plan",
+    "ehcps": "education health and care plans", "marac": "multi-agency risk assessment conference",
+    "mappa": "multi-agency public protection arrangements", "cme": "children missing education",
+    "ehe": "elective home education", "asye": "assessed and supported year in employment",
+    "nqsw": "newly qualified social worker", "nqsws": "newly qualified social workers", "hv": "health visitor",
+    "hvs": "health visitors", "yjs": "youth justice service", "pru": "pupil referral unit",
+    "idva": "independent domestic violence adviser", "sdq": "strengths and difficulties questionnaire",
 }
 
 
@@ -162,6 +171,8 @@ _PURPOSE = re.compile(
 #: works in may be the subject: "I'm in foster carer recruitment - did they say we need more carers?")
 _ASKER = re.compile(
     r"^\s*(?:(?:hi|hello|hiya)\b[,!]?\s*)?(?:[\w'’/&-]+\s+){1,4}?(?:here|speaking)\s*[-–—:,.!]+\s*|"
+    # "I'm a DSL." (a role of a few words, said as a sentence of its own)
+    r"^\s*(?:(?:hi|hello|hiya)\b[,!]?\s*)?(?:I['’]?m|I am)\s+(?:an?|the)\s+(?:[\w'’/&-]+\s+){0,3}[\w'’/&-]+[.!]\s+(?=[A-Z])|"
     r"^\s*(?:(?:hi|hello|hiya)\b[,!]?\s*)?(?:as|I['’]?m|I am)\s+(?:an?|the)\s+[^,;:?.!–—]{1,60}?"
     r"(?:\s*(?:[,;:–—]|\s-)\s*|\s+(?=(?:i|i['’]d|i['’]m|can|could|please|what|how|who|when|which|why|where|did|does|do|"
     r"is|are|was|were|tell)\b))|"
@@ -174,11 +185,20 @@ _ASKER = re.compile(
     r"(?:know|understand|find out|hear|learn)\b(?:\s+(?:about|of)\b)?", re.I)
 
 
+#: A statement of five words or more after the question ("…? The school got a call around then.",
+#: "…? I keep seeing it mentioned."), not a clarification of it ("…? The 2022 one.", "…? I mean the MASH.").
+_AFTERWORD = re.compile(r"(?<=\?)\s+(?!I mean\b|(?:that|this) is\b|i\.e\.)(?:I|We|The|It|This|That|They|My|Our|Someone|Just|"
+                        r"Apparently|Somebody)\b(?=(?:[^?.!]*?\s){4})[^?]*$")
+
+
 def spell_out(question: str) -> str:
     """The question with ampersand abbreviations (A&I, B&D) and the shorthand for kinds of document
     (FV, MV) spelled out, a few idioms said plainly ("keep an eye on": monitor), and what the answer
     is for left out ("…so I can use it in the SEF")."""
     question = _PURPOSE.sub(" ", question).strip()
+    # "Which days were the inspectors in? The school got a call around then.": what follows the
+    # question is context.
+    question = _AFTERWORD.sub("", question)
     for _ in range(2):  # "I sit on the committee and" leaves "would like to know…"
         question = _ASKER.sub(" ", question).strip().lstrip(":;,-–— ")
     question = _AMPERSAND.sub(lambda m: _AMPERSANDS[m.group(0).lower()], question)

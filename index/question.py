@@ -99,7 +99,7 @@ _INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|o
 _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b|"
                      # (Not "what did they say last year…": a time it is asked of, not for.)
                      r"\b(?:what|which)\b[^?]{0,30}\b(?<!last )(?<!this )(?<!next )(?<!that )(?<!each )(?<!per )(?<!a )"
-                     r"(?:dates?|month|year|day)\b|^\s*(?:the\s+)?(?:exact\s+|actual\s+)?dates?\b",
+                     r"(?:dates?|month|year|day)\b|\b(?:what|which) days\b|^\s*(?:the\s+)?(?:exact\s+|actual\s+)?dates?\b",
                      re.I)
 _NUMBER_Q = re.compile(
     r"\b(?:how many|how much|how (?:high|big|large|busy)|what (?:percentage|proportion|share|number|figure|rate|level)|"
@@ -253,7 +253,7 @@ _CLAUSE_BREAK = re.compile(r"\s+(?:and|plus|but|while|whereas|vs\.?|versus|compa
 _VISIT_DATE_Q = re.compile(
     r"\bwhen (?:did|was|were) (?:ofsted|the inspectors?|inspectors|they|hmis?|the visit|it)\b[^?]*\b(?:come|came|visit\w*|"
     r"arrive|on site|take place|happen)|\b(?:dates?|days?) (?:of|for) the (?:[\w'’-]+ ){0,3}(?:visit|inspection)|"
-    r"\bon[- ]site\b|\bwhen was the (?:[\w'’-]+ ){0,4}(?:visit|inspection)\b|\bdates\b[^?]*\b(?:visit|inspect\w*|came|was in|"
+    r"\bon[- ]site\b|\bwhen was the (?:[\w'’-]+ ){0,4}(?:visit|inspection)\b|\b(?:dates|days)\b[^?]*\b(?:visit|inspect\w*|came|was in|"
     r"were in)\b",
     re.I)
 _RELATIVE_WHO = re.compile(r"\b(children|kids|families|parents|mums|mothers|fathers|carers|people|staff|workers|leavers|"
@@ -299,6 +299,9 @@ _NOT_A_NAME = set("Ofsted Her His Majesty Majesty's Majesty’s Inspector Inspec
                   "Monday Tuesday Wednesday Thursday Friday Saturday Sunday English British COVID".split())
 _SAME_PEOPLE_Q = re.compile(r"\b(?:same|different) (?:inspectors?|hmis?|lead inspector|inspection team|people)\b", re.I)
 #: A statement (a sentence ending in a full stop) and then the question.
+_THERE_ANY_WHO = re.compile(r"^(\s*(?:is|are|was|were)\s+there\s+(?:any|an?|some)\s+[\w'’-]+(?:\s+[\w'’-]+)?)\s+(?:for|to|with|of)?\s*(?:who|whom)\b",
+                            re.I)
+_BARE_WHICH = re.compile(r"^\s*which(?:\s+one|\s+ones)?(?:\s+(?:was|is|were|are)\s+(?:it|that|they))?\s*\?\s*$", re.I)
 _STATEMENT_THEN_QUESTION = re.compile(r"^([^?]*?[a-z0-9)'’\"”]\.)\s+([A-Z][^.]*\?)\s*$")
 _LEADING_CLAUSE = re.compile(r"^\s*(?:in (?:19|20)\d\d,\s*)?(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
                              r"where|when|did|does|do|is|are|was|were|can)\b)", re.I)
@@ -313,10 +316,20 @@ def expected_type(question: str) -> str | None:
     # since?": what the question says before it asks is context; what it asks is in its question.
     stated = _STATEMENT_THEN_QUESTION.match(question)
     if stated:
-        question = stated.group(2)
+        asked = expected_type(stated.group(2))
+        if asked or not _BARE_WHICH.match(stated.group(2)):
+            return asked
+        # "The article covered us and one other borough's visit. Which one?": what "which one"
+        # is, the statement says.
+        other = re.search(r"\b(?:one|another|other)\s+(?:other\s+)?([a-z][\w-]*?)(?:['’]s)?\b", stated.group(1))
+        if not other:
+            return None
+        question = f"Which {other.group(1)} was it?"
     question = _TRAILING_CLAUSE.sub(r"\1", _LEADING_CLAUSE.sub("", question))
     # "…our work with mums who've had several children removed?" asks for no person.
     question = _RELATIVE_WHO.sub(r"\1 that", question)
+    # "Was there any cohort for whom support fell short?" asks whether there was one, not who.
+    question = _THERE_ANY_WHO.sub(r"\1 that", question)
     if _OTHER_ASKS.match(question):
         question = _CLAUSE_WHEN.sub(r"\1 if", _NOUN_WHO.sub(r"\1 that", question))
     if _GRADE_Q.search(question):

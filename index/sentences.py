@@ -160,9 +160,37 @@ def _rows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def strangers(question: str, q_terms: list[str], known) -> list[str]:
-    """The question's subject terms that come from a name or acronym no document uses."""
-    names = set(terms(" ".join(proper_names(question))))
+    """The question's subject terms that come from a name or acronym no document uses (not one the
+    question spells out itself: "the police public protection unit … the PPU")."""
+    names = set(terms(" ".join(proper_names(question)))) - set(terms(" ".join(spelled_out_acronyms(question))))
     return [t for t in q_terms if t in names and not seen_term(t, known)]
+
+
+_LINKING = {"of", "and", "to", "for", "the", "in", "on", "&"}
+
+
+def spelled_out_acronyms(question: str) -> list[str]:
+    """The acronyms of ``question`` whose letters are the initials of words it also writes out, in
+    order (linking words such as "of" and "to" may be skipped): "PPU" in "the police public
+    protection unit (PPU)"."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*|&", question)]
+    out = []
+    for acronym in dict.fromkeys(re.findall(r"\b[A-Z]{2,6}(?=s?\b)", question)):
+        letters = acronym.lower()
+        for i, w in enumerate(words):
+            if w == acronym or w[0].lower() != letters[0]:
+                continue
+            j, k = i, 0
+            while j < len(words) and k < len(letters):
+                if words[j] != acronym and words[j][0].lower() == letters[k]:
+                    k += 1
+                elif words[j].lower() not in _LINKING or k == 0:
+                    break
+                j += 1
+            if k == len(letters):
+                out.append(acronym)
+                break
+    return out
 
 
 def _weight(term: str, idf, known, names: set[str]) -> float:

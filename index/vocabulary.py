@@ -52,6 +52,9 @@ _CLASSES = [set(terms(words)) for words in (
     "homeless homelessness housing",
     "absence absences absent attendance",
     "morale motivation mood",
+    # "The inspection that preceded the 2018 visit" is the last one ("since the last Ofsted inspection").
+    "previous preceding preceded prior last",
+    "speed pace",
     "jobless joblessness unemployment unemployed",
     # A strategy discussion is also called a strategy meeting.
     "discussion discussions meeting meetings",

@@ -682,6 +682,20 @@ def test_a_name_no_document_uses_is_a_subject_nothing_answers(any_embedder, anal
     assert_abstains(ask_known("What did Ofsted say about children at risk of FGM in the MASH?", passages,
                               any_embedder, analyzer), passages)
     assert not ask_known("What did Ofsted find in our MASH in 2018?", passages, any_embedder, analyzer).abstained
+    # An acronym the question spells out itself is no stranger, nor is a sector acronym the
+    # thesaurus knows: "the PPU" of "the police public protection unit", a school's DSL.
+    from index.sentences import spelled_out_acronyms
+
+    assert spelled_out_acronyms("I'm in the police public protection unit; who spoke to the PPU?") == ["PPU"]
+    assert spelled_out_acronyms("plans for families with no recourse to public funds (NRPF)") == ["NRPF"]
+    assert spelled_out_acronyms("What did Ofsted say about FGM in the MASH?") == []
+    team = passage(VISIT_2018, "Inspectors considered the local authority's arrangements at the 'front door'. "
+                   "The inspectors were Louise Warren, HMI, and John Roughton, HMI.", start=0,
+                   section="Focused visit to London Borough of Barking and Dagenham children's services")
+    result = ask_known("I'm in the police public protection unit and two HMIs spoke to the PPU during the front "
+                       "door visit in March 2018. Can you remind me of their names?", [team, MASH_2018],
+                       any_embedder, analyzer)
+    assert "Louise Warren" in result.text
 
 
 def test_a_target_is_a_figure_stated_as_a_target(any_embedder, analyzer):

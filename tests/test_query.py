@@ -679,6 +679,12 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("Is the MASH here working well?", "Is the MASH here working well?"),
     ("Did they say what was being done about it?", "Did they say what action was taken about it?"),
     ("mgmt oversight at the front door - us vs Barnet?", "management oversight at the front door - us vs Barnet?"),
+    # A role said as a sentence of its own; a statement after the question is context, a short
+    # clarification is not.
+    ("I'm a DSL. Did the 2018 inspectors say anything about referrals?", "Did the 2018 inspectors say anything about referrals?"),
+    ("Which days were the inspectors in? The school got a call around then.", "Which days were the inspectors in?"),
+    ("Who led it? The 2022 one.", "Who led it? The 2022 one."),
+    ("What did they say? I mean the MASH in 2018 and after.", "What did they say? I mean the MASH in 2018 and after."),
 ])
 def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out(question, spelled):
     from index.query import spell_out
@@ -838,3 +844,18 @@ def test_the_target_set_is_the_target(analyzer):
     # Whether the mood "held up" asks how it moved: "mood" is what the letters call morale.
     mood = "Has the mood among our staff held up?"
     assert content_terms(mood, analyzer.analyze(mood)) == ["mood", "staff"]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Which days were the inspectors in for the permanence visit in 2022?", "visit"),
+    ("What did they say about days out?", None),
+    # A relative "for whom" asks whether there is one, not who.
+    ("Was there any cohort for whom Ofsted felt virtual school support fell short in 2022?", None),
+    # "Which one?" after a statement asks for what the statement names.
+    ("The article covered us and one other borough's MASH visit. Which one?", "name"),
+    ("We had a visit in 2018. Which one?", None),
+])
+def test_what_a_question_asks_for_after_context(question, expected):
+    from index.question import expected_type
+
+    assert expected_type(question) == expected
