@@ -221,7 +221,10 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
               own_terms: frozenset[str] | None = None, premise: bool = False) -> tuple[list[Candidate], list[str]]:
     """Score ``cands`` for ``question`` (best first, in place) and return those that answer it,
     with the question's subject terms."""
-    q_terms = score(question, hints, cands, passages, embedder, idf, expect, people, known, own_terms, premise)
+    pinned = bool(hints.years or hints.authorities or hints.doc_types)
+    # What did the 2018 visit find about consent at the front door?": the front door is the visit's.
+    remit = frozenset(_remit(hints, cands, passages)) if pinned and expect is None and kind != "compare" else frozenset()
+    q_terms = score(question, hints, cands, passages, embedder, idf, expect, people, known, own_terms, premise, remit)
     cands.sort(key=lambda c: -c.score)
     # A "who"/"when" question about a visit the metadata identifies has no subject words left: the
     # named document's sentence of the right type is the answer. So is its list of what needs to
@@ -229,7 +232,6 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     # many monitoring visits has Barnet had?".
     asked = expect in ("person", "inspector", "addressee", "date", "scope", "visit", "name") or (kind == "list" and asks_to_improve(query)) \
         or (expect == "count" and bool(re.search(r"\b(?:visits?|inspections?)\b", query, re.I)))  # "how many visits…"
-    pinned = bool(hints.years or hints.authorities or hints.doc_types)
     # "What did Ofsted say we needed to improve after the 2018 front door visit?": words the pinned
     # document's own statement of what it looked at holds describe which visit, not the subject.
     located = bool(asked and pinned)

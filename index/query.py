@@ -55,6 +55,10 @@ DOCUMENT_ORDER = re.compile(
 BOTH_DOCUMENTS = re.compile(
     r"\b(?:both|the two|our two|(?:each|all) of (?:our|the)(?: two)?|either)(?:\s+(?:of\s+)?(?:our|the))?"
     r"(?=\s+(?:(?:focus(?:s)?ed|monitoring|ofsted|ilacs|full)\s+)*(?:visits|letters|inspections)\b)", re.I)
+#: A question about which council, or about more than one, names no authority by leaving it out.
+_OTHER_AUTHORITY_Q = re.compile(r"\b(?:which|what|another|other|both|either|each|two|any|all|those|these|neighbouring)\s+"
+                                r"(?:[\w'’-]+\s+)?(?:councils?|authorit(?:y|ies)|boroughs?|LAs?|places?|areas?)\b|"
+                                r"\b(?:anywhere|somewhere|elsewhere)\b|\bwho\s+(?:else\s+)?(?:was|got|were)\s+(?:judged|rated|graded)\b", re.I)
 _HOME = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.I)
 _INSPECTORATE = re.compile(r"\b(?:ofsted|inspectors?|inspection|HMI|inspected)\b", re.I)
 INSPECTION_KINDS = ("focused visit letter", "monitoring visit letter", "ILACS inspection report",
@@ -394,7 +398,7 @@ class QueryAnalyzer:
                 self._latest[key] = max(self._latest.get(key, 0), year)
         self._people_res = [(p, re.compile(r"\b" + re.escape(p.split()[-1]) + r"\b", re.I)) for p in self.people]
 
-    def analyze(self, question: str) -> Hints:
+    def analyze(self, question: str, assume_home: bool = True) -> Hints:
         found: list[str] = []
         text = question
         for name, pattern in self._authority_res:
@@ -447,9 +451,29 @@ class QueryAnalyzer:
             dated = self._years_of(kinds, found)
             if 1 < len(dated) <= 3:
                 years = tuple(dated)
+        if assume_home and not found and self.home and (years or months) and not _OTHER_AUTHORITY_Q.search(question) \
+                and self._home_has(years, months, kinds):
+            # Staff asking about "the 2018 visit" mean their own when their council had one then:
+            # Barnet's monitoring visit of the same year is not what they ask about. (Not when the
+            # home authority has no document of that time or kind: "the November 2018 monitoring
+            # visit" is Barnet's.)
+            found.append(self.home)
         people = tuple(p for p, pattern in self._people_res if pattern.search(question))
         return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
                      named_kinds=named, home=home, topic=question)
+
+    def _home_has(self, years: Sequence[int], months: Sequence[int], kinds: Sequence[str]) -> bool:
+        """Whether the home authority has a document of these years, months and kinds (each, when given)."""
+        home = _norm(self.home or "")
+        for m in self.metas:
+            if _norm(m.authority or "") != home or (kinds and m.doc_type not in kinds):
+                continue
+            if years and not document_years(m) & set(years):
+                continue
+            if months and not {int(d[5:7]) for d in (m.date, m.visit_start, m.visit_end) if d and len(d) >= 7} & set(months):
+                continue
+            return True
+        return False
 
     def _years_of(self, kinds: Sequence[str], authorities: Sequence[str]) -> list[int]:
         """The years, in order, of the documents of these kinds on these authorities (any, when
@@ -466,17 +490,18 @@ class QueryAnalyzer:
         is elliptical) and its hints, with the earlier turn's authority, period and kind carried over
         where the follow-up does not replace them.
         """
-        hints = self.analyze(question)
         if not history or not is_followup(question):
-            return question, hints
-        return self._carry(question, hints, *self._resolve(history))
+            return question, self.analyze(question)
+        # (A follow-up's authority is the earlier turn's unless it names one: "And in 2022?" after a
+        # question on Barnet is still about Barnet.)
+        return self._carry(question, self.analyze(question, assume_home=False), *self._resolve(history))
 
     def _resolve(self, history: Sequence[str]) -> tuple[str, Hints]:
         """The last turn of a conversation resolved through every earlier follow-up."""
         query, hints = history[0], self.analyze(history[0])
         for turn in history[1:]:
-            turn_hints = self.analyze(turn)
-            query, hints = self._carry(turn, turn_hints, query, hints) if is_followup(turn) else (turn, turn_hints)
+            query, hints = self._carry(turn, self.analyze(turn, assume_home=False), query, hints) if is_followup(turn) \
+                else (turn, self.analyze(turn))
         return query, hints
 
     def _carry(self, question: str, hints: Hints, previous: str, prev_hints: Hints) -> tuple[str, Hints]:

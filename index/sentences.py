@@ -32,6 +32,9 @@ DENSE_CANDIDATES, DENSE_WORDS = 6, 16
 UNSEEN_WEIGHT = 0.3
 #: A follow-up's words carried from the earlier question weigh this share of its own.
 CARRIED_WEIGHT = 0.5
+#: A word of what the visit the question names looked at ("consent at the front door" of the 2018
+#: front door visit) says which visit, more than what is asked about it: it weighs this share.
+REMIT_WEIGHT = 0.3
 
 
 @dataclass
@@ -225,10 +228,12 @@ _TARGET_FIGURE = re.compile(r"\btargets?\s+(?:of\s+)?(?:at least\s+|over\s+)?\d|
 
 def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Passage], embedder, idf,
            expect: str | None, people: frozenset[str] = frozenset(), known=None,
-           own_terms: frozenset[str] | None = None, premise: bool = False) -> list[str]:
+           own_terms: frozenset[str] | None = None, premise: bool = False,
+           remit: frozenset[str] = frozenset()) -> list[str]:
     q_terms = content_terms(question, hints)
     names = set(terms(" ".join(proper_names(question))))
     weights = {t: _weight(t, idf, known, names) * (CARRIED_WEIGHT if own_terms is not None and t not in own_terms else 1.0)
+               * (REMIT_WEIGHT if remit and term_match(t, remit) else 1.0)
                for t in q_terms}
     total = sum(weights.values()) or 1.0
     top = max((p.score for p in passages), default=1.0) or 1.0

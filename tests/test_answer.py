@@ -1015,3 +1015,18 @@ def test_what_an_inspection_found_is_not_answered_by_a_later_letter_that_mention
     # The letter of the year asked about answers.
     later = "What did inspectors find about the MASH at Barnet's November 2018 visit?"
     assert "Improvements in the MASH" in ask(later, [BARNET_OPENING], any_embedder, analyzer).text
+
+
+def test_the_words_of_what_a_visit_looked_at_say_which_visit(any_embedder, analyzer):
+    # "…consent at the front door" of the 2018 front door visit asks about consent: the front door
+    # is what that visit looked at, and the sentence on consent need not repeat it.
+    remit = passage(VISIT_2018, "Inspectors considered the local authority's arrangements at the 'front door', "
+                    "including the multi-agency safeguarding hub.", start=0, section="Areas covered by the visit")
+    consent = passage(VISIT_2018, "When consent is gained in the MASH, it is not always clearly recorded in case "
+                      "records. Consent is not always being routinely gained by referrers.", start=5000)
+    barnet = passage(BARNET, "Social work practice at the front door has further consolidated and improved since "
+                     "the previous visit.", start=100, score=1.5)
+    result = ask_known("What did the 2018 inspectors find about consent at the front door?", [barnet, consent, remit],
+                       any_embedder, analyzer)
+    assert_grounded(result)
+    assert "not always clearly recorded" in result.text

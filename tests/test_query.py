@@ -265,7 +265,10 @@ def test_a_new_full_question_ignores_the_history(analyzer):
 
 def test_without_history_the_question_is_searched_as_asked(analyzer):
     query, hints = analyzer.with_history("And in 2022?", [])
-    assert query == "And in 2022?" and hints.years == (2022,) and not hints.authorities
+    # (Nothing is carried; a year of the home authority's documents is the home authority's.)
+    assert query == "And in 2022?" and hints.years == (2022,) and hints.authorities == (HOME,)
+    query, hints = analyzer.with_history("And in 2022?", ["Who inspected Barnet's children's services?"])
+    assert hints.authorities == ("Barnet",)
 
 
 # -- filters ------------------------------------------------------------------------------------
@@ -859,3 +862,19 @@ def test_what_a_question_asks_for_after_context(question, expected):
     from index.question import expected_type
 
     assert expected_type(question) == expected
+
+
+@pytest.mark.parametrize("question, authorities", [
+    # Staff asking about "the 2018 visit" mean their own, when their council had one then.
+    ("In 2018, why did inspectors judge oversight to be less consistent in the assessment service?", (HOME,)),
+    ("How did staff sentiment shift between the 2018 front-door visit and the 2022 permanence visit?", (HOME,)),
+    # Not when only another council has a document of that time or kind, nor when the question is
+    # about which council, or about more than one.
+    ("What did the November 2018 monitoring visit find about the MASH?", ()),
+    ("Which council was judged inadequate in July 2017?", ()),
+    ("Which other council had a focused visit in 2018?", ()),
+    ("Did both councils' 2018 visits find caseloads manageable?", ()),
+    ("What did inspectors find about the MASH?", ()),
+])
+def test_a_visit_of_the_home_authoritys_time_is_the_home_authoritys(analyzer, question, authorities):
+    assert analyzer.analyze(question).authorities == authorities
