@@ -12,7 +12,7 @@ import re
 
 from index.compose import (ALSO, ANAPHOR, QUALIFIER, REASON, compare, covering, fact, listing, spoken_of,
                            with_following, with_preceding)
-from index.premise import another_inspection, another_visit, corrections, states_claim
+from index.premise import another_inspection, another_visit, corrections, states_claim, visit_elsewhere
 from index.query import Hints, asks_its_own
 from index.question import (FIGURES, ROLES, SCOPE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise,
                             question_kind, question_numbers)
@@ -114,6 +114,8 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
         # Nothing answers the question as asked; when it names an inspector who was not on the
         # visit it describes, the visit's real inspectors are still the answer it needs.
         fixes = corrections(question, hints, cands, [], passages) if premise else []
+        # "What did Ofsted's 2021 focused visit on permanence find?": the visit of 4 and 5 May 2022.
+        fixes = fixes or visit_elsewhere(question, hints, cands, passages)
         if not fixes:
             return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
         return _render(question, "fact", fixes, passages)

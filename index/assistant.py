@@ -11,7 +11,8 @@ from typing import Iterator, Sequence
 
 from index.docstore import DocStore
 from index.embedder import Embedder
-from index.query import ELSEWHERE, Filters, Hints, QueryAnalyzer, spell_out
+from index.query import ELSEWHERE, Filters, Hints, QueryAnalyzer, document_years, spell_out
+from index.query import _norm as norm_name
 from index.retrieve import Retrieval, Retriever
 from index.settings import Settings
 from index.store import VectorStore
@@ -281,12 +282,13 @@ class Assistant:
         expect = expected_type(question)
         addressee = expect == "addressee"
         pinned = bool(hints.years or hints.authorities or hints.doc_types)
-        if hints.elsewhere or not (states_visit_fact(question, hints)
+        misplaced = self._misplaced_visits(hints, filters)
+        if hints.elsewhere or not (states_visit_fact(question, hints) or misplaced
                                    or expect in ("addressee", "inspector", "visit") and pinned):
             return result
         visit = replace(hints, people=())
         described = [m for m in self.retriever.metas.values()
-                     if m.visit_start and visit.fits(m) and Filters.of(filters).admits(m)]
+                     if m.visit_start and visit.fits(m) and Filters.of(filters).admits(m)] or misplaced
         # "The March 2018 letter": of 2018's visits, the one in March (visited or dated then).
         in_month = [m for m in described if hints.months and any(
             d and int(d[5:7]) in hints.months for d in (m.date, m.visit_start, m.visit_end))]
@@ -307,6 +309,30 @@ class Assistant:
             openings += [next((c for c in chunks if officer.search(c.text)), None) for chunks in letters]
         openings = list({(c.doc, c.start): c for c in openings if c}.values())
         return self._with_passages(result, [self.retriever.passage(c, score=floor) for c in openings], k)
+
+    def _misplaced_visits(self, hints: Hints, filters) -> list:
+        """The letters a question may mean when it names a kind of visit that no letter here is of
+        the year or authority it gives, but some are of one of them: "Ofsted's 2021 focused visit on
+        permanence" (the focused visits were in 2018 and 2022), "the November 2018 monitoring visit
+        to Barking and Dagenham" (it was Barnet's). Not for an authority the documents only report on
+        (see premise.visit_elsewhere)."""
+        kinds = [k for k in hints.named_kinds if k.endswith("visit letter")]
+        if not kinds or not (hints.years or hints.authorities):
+            return []
+        metas = [m for m in self.retriever.metas.values()
+                 if m.visit_start and m.doc_type in kinds and Filters.of(filters).admits(m)]
+        if any(hints.fits(m) for m in metas):
+            return []
+        wanted = {norm_name(a) for a in hints.authorities}
+        out = []
+        for m in metas:
+            if hints.months and not any(d and int(d[5:7]) in hints.months for d in (m.visit_start, m.visit_end)):
+                continue
+            wrong_year = bool(hints.years) and not document_years(m) & set(hints.years)
+            wrong_authority = bool(wanted) and norm_name(m.authority or "") not in wanted
+            if not (wrong_year and wrong_authority) and not (wrong_authority and hints.reported):
+                out.append(m)
+        return out if len(out) <= 3 else []
 
     def _with_passages(self, result: Retrieval, extra: list[Passage], k: int | None, first: bool = False) -> Retrieval:
         """``result`` with the passages of ``extra`` it lacks, first or last, still at most ``k`` within the

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from index.compose import COMPARE_MIN
-from index.query import Hints, document_years
+from index.query import Hints, _norm, document_years
 from index.question import (DAY_DATE, NOT_FIGURE, OFFICER, ORDINAL_VISIT, ORDINALS, has_premise, has_type, question_dates,
                             question_numbers)
 from index.sentences import Candidate, about_another
@@ -30,12 +30,17 @@ _VISIT_MONTH = re.compile(rf"\b(?:visit\w*|inspect\w*|came|come|took place|happe
                           re.I)
 
 
+#: Whom a letter went to: "addressed to", "sent to", "went to", "written to".
+_SENT_TO = re.compile(r"\b(?:addressed|sent|written|wrote|went|gone|goes|delivered|issued)\b(?:\s+\w+){0,2}?\s+to\b|"
+                      r"\b(?:addressed|sent|written|wrote)\b", re.I)
+
+
 def states_visit_fact(question: str, hints: Hints) -> bool:
     """Whether the question states who inspected a visit, when it took place, which visit it was, or
     whom its letter went to — claims a letter's opening confirms or corrects."""
     return bool(hints.people or _VISIT_MONTH.search(question) or question_dates(question)
                 or ORDINAL_VISIT.search(question)
-                or (re.search(r"\b(?:addressed|sent|written|wrote)\b", question, re.I) and _NAME.search(question)))
+                or (_SENT_TO.search(question) and _NAME.search(question)))
 
 
 def states_claim(question: str, hints: Hints) -> bool:
@@ -255,7 +260,7 @@ def _people(question, hints, cands, passages, docs) -> list[Candidate]:
             out.append(max(holding, key=lambda c: (bool(OFFICER.match(c.text)), c.score)))
         addressees = [c for c in cands if passages[c.passage].doc in docs and OFFICER.match(c.text)
                       and name not in c.text]
-        if addressees and re.search(r"\b(?:addressed|sent|written|wrote|letter)\b", question, re.I):
+        if addressees and (_SENT_TO.search(question) or re.search(r"\bletter\b", question, re.I)):
             out.append(addressees[0])
     return out
 
@@ -312,3 +317,48 @@ def _figures(question, hints, cands, passages, docs) -> list[Candidate]:
 
 #: A sentence holding the question's figure on this much of its other subject confirms the figure.
 FIGURE_SUBJECT = 0.4
+
+
+def visit_elsewhere(question: str, hints: Hints, cands: list[Candidate], passages: list[Passage]) -> list[Candidate]:
+    """A visit the question names by its kind, year and authority that no letter here is, when one
+    letter here is that visit but for its year or its authority: "Ofsted's 2021 focused visit on
+    permanence" was on 4 and 5 May 2022; "the November 2018 monitoring visit to Barking and Dagenham"
+    was Barnet's. The sentence saying which visit that letter is and when, then what it says on the
+    question's subject.
+
+    (Not for an authority with no letter here, whose visit the documents only report: "Waltham
+    Forest's focused visit in March 2018" was not Barking and Dagenham's; nor when more than one
+    letter could be the visit meant.)"""
+    kinds = [k for k in hints.named_kinds if k.endswith("visit letter")]
+    if not kinds or not _VISIT.search(question) or not (hints.years or hints.authorities):
+        return []
+    if any(p.meta.doc_type in kinds and hints.fits(p.meta) for p in passages):
+        return []  # the visit is here as the question says
+    found = _stated_visit(question)
+    months = found[1] if found else set()
+    wanted = {_norm(a) for a in hints.authorities}
+    letters = set()
+    for p in passages:
+        m = p.meta
+        if m.doc_type not in kinds or not m.visit_start or (months and int(m.visit_start[5:7]) not in months):
+            continue
+        wrong_year = bool(hints.years) and not document_years(m) & set(hints.years)
+        wrong_authority = bool(wanted) and _norm(m.authority or "") not in wanted
+        if wrong_year and wrong_authority or wrong_authority and hints.reported:
+            continue
+        letters.add(p.doc)
+    # Of those, the one letter whose sentences carry the question's subject.
+    on_subject = {passages[c.passage].doc for c in cands if passages[c.passage].doc in letters and c.supported
+                  and c.typed and c.lexical + c.section >= VISIT_SUBJECT}
+    if len(on_subject) != 1:
+        return []
+    doc = on_subject.pop()
+    mine = [c for c in cands if passages[c.passage].doc == doc]
+    which = [c for c in mine if DAY_DATE.search(c.text) and _VISIT.search(c.text)][:1]
+    said = sorted((c for c in mine if c.supported and c.typed and c not in which), key=lambda c: -c.score)[:2]
+    return which + said
+
+
+#: A letter is the visit a question misdates or misplaces when its sentences hold this much of the
+#: question's subject.
+VISIT_SUBJECT = 0.4

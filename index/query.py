@@ -314,6 +314,7 @@ class Hints:
     elsewhere: tuple[str, ...] = ()  # "anywhere else": authorities the conversation has already covered
     home: bool = False
     topic: str = ""
+    reported: tuple[str, ...] = ()  # authorities named that have no document of their own, only mentions
     carried: bool = False  # filled in from the previous turn
 
     def matches(self, meta: DocumentMeta) -> float:
@@ -459,8 +460,10 @@ class QueryAnalyzer:
             # visit" is Barnet's.)
             found.append(self.home)
         people = tuple(p for p, pattern in self._people_res if pattern.search(question))
+        own = {_norm(m.authority or "") for m in self.metas}
         return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
-                     named_kinds=named, home=home, topic=question)
+                     named_kinds=named, home=home, topic=question,
+                     reported=tuple(a for a in found if _norm(a) not in own))
 
     def _home_has(self, years: Sequence[int], months: Sequence[int], kinds: Sequence[str]) -> bool:
         """Whether the home authority has a document of these years, months and kinds (each, when given)."""

@@ -1030,3 +1030,43 @@ def test_the_words_of_what_a_visit_looked_at_say_which_visit(any_embedder, analy
                        any_embedder, analyzer)
     assert_grounded(result)
     assert "not always clearly recorded" in result.text
+
+
+def test_a_visit_given_the_wrong_year_or_council_is_the_visit_it_was():
+    # "Ofsted's 2021 focused visit on permanence" was the focused visit of 4 and 5 May 2022; "the
+    # November 2018 monitoring visit to Barking and Dagenham" was Barnet's. Said with the letter's
+    # own sentence on which visit it was, then what it found.
+    analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
+    opening = passage(VISIT_2022, "This letter summarises the findings of the focused visit to Barking and Dagenham "
+                      "children's services on 4 and 5 May 2022.", start=0, section="Focused visit")
+    homes = passage(VISIT_2022, "Some young children live in residential children's homes for long periods of time. "
+                    "Permanence planning for these children is weak.", start=4000)
+    result = ask_known("What did Ofsted's 2021 focused visit on permanence find about children in residential homes?",
+                       [homes, opening], None, analyzer)
+    assert_grounded(result)
+    assert "4 and 5 May 2022" in result.text and "residential children's homes" in result.text
+    barnet_opening = passage(BARNET, "This letter summarises the findings of the monitoring visit to Barnet local "
+                             "authority children's services on 27 and 28 November 2018.", start=0, section="Monitoring visit")
+    barnet_mash = passage(BARNET, "Inspectors found strong practice in the MASH. Thresholds in the MASH are "
+                          "consistently applied.", start=3000)
+    result = ask_known("What did the November 2018 monitoring visit to Barking and Dagenham conclude about our MASH?",
+                       [barnet_mash, barnet_opening], None, analyzer)
+    assert_grounded(result)
+    assert "Barnet" in result.text and "strong practice in the MASH" in result.text
+    # Waltham Forest has no letter here: its March 2018 visit is not Barking and Dagenham's.
+    team = passage(VISIT_2018, "This letter summarises the findings of the focused visit on 7 and 8 March 2018. "
+                   "The inspectors were Louise Warren, HMI, and John Roughton, HMI.", start=0)
+    passages = [team, NEWS_PIECE]
+    assert_abstains(ask_known("Who were the HMIs who did Waltham Forest's focused visit in March 2018?", passages,
+                              None, analyzer), passages)
+
+
+def test_a_letter_said_to_have_gone_to_someone_else_names_its_addressee(any_embedder, analyzer):
+    bristow = passage(VISIT_2018, "Mrs Anne Bristow Deputy Chief Executive London Borough of Barking and Dagenham",
+                      start=0, section="Focused visit")
+    allegretti = passage(VISIT_2022, "Elaine Allegretti Director of People and Resilience The London Borough of "
+                         "Barking and Dagenham", start=0, section="Focused visit")
+    result = ask_known("The March 2018 letter went to Elaine Allegretti, right? What was her role back then?",
+                       [allegretti, bristow], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "Anne Bristow" in result.text

@@ -452,3 +452,16 @@ def test_a_comparison_that_also_asks_for_a_figure_is_answered_as_both(assistant)
     # comparison's other side, not a question of its own.
     assert assistant._parts("What did Ofsted say about CP numbers in the May 2022 letter, and where had we got to "
                             "by the time of the December SEF?", []) == []
+
+
+@pytest.mark.parametrize("question, wanted", [
+    # A visit given the wrong year or council: the letter of the visit meant is fetched, opening and
+    # all, though no document is of that year or council.
+    ("What did Ofsted's 2021 focused visit on permanence find about children in residential homes?",
+     "4 and 5 May 2022"),
+    ("What did the November 2018 monitoring visit to Barking and Dagenham conclude about our MASH?",
+     "monitoring visit to Barnet"),
+])
+def test_a_visit_given_the_wrong_year_or_council_is_answered_from_the_visit_it_was(assistant, question, wanted):
+    result = assistant.ask(question)
+    assert wanted in result.text, result.text
