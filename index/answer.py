@@ -19,7 +19,7 @@ from index.question import (FIGURES, ROLES, SCOPE, asks_to_improve, compare_side
 from index.retrieve import REMIT_SECTION
 from index.sentences import L_LOW, L_MIN, Candidate, candidates, fits, score, strangers
 from index.text import terms
-from index.vocabulary import term_match, unspoken_phrases
+from index.vocabulary import term_match, unspoken_phrases, with_phrases
 from index.types import Answer, Citation, Passage, Sentence
 
 ABSTAIN = "I could not find this in the documents."
@@ -84,6 +84,16 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     own_terms = frozenset(content_terms(question, hints)) if own and not standalone else None
     eligible, q_terms = _eligible(question if standalone else query, query, hints, cands, passages, expect, kind,
                                   embedder, idf, people, known, own_terms, premise)
+    if expect == "count" and not eligible and not _VISITS_Q.search(query):
+        # "How many were offered a return interview?" is answered by the share the documents give
+        # ("69% of children were offered…") when no sentence counts them.
+        # (A share of something else does not: "68% of care leavers are in EET" counts none in
+        # staying put. The sentence holds the question's rarest subject word itself.)
+        expect = "number"
+        eligible, q_terms = _eligible(question if standalone else query, query, hints, cands, passages, expect, kind,
+                                      embedder, idf, people, known, own_terms, premise)
+        rarest = max(q_terms, key=idf, default=None) if idf and q_terms else None
+        eligible = [c for c in eligible if rarest is None or term_match(rarest, with_phrases(c.text, set(terms(c.text))))]
     if known is not None and strangers(question, q_terms, known):
         # "What did Ofsted find at Redbridge's front door visit?", "…children at risk of FGM?": a
         # name or an acronym no document uses is what the question is about, and nothing here is.
@@ -206,6 +216,7 @@ def _same(a: str, b: str) -> bool:
 
 #: "Was Louise Warren on our 2018 visit too?", "So did she…": a question answered yes or no (not
 #: "What did Brenda McLaughlin say…?", which a wh-word asks).
+_VISITS_Q = re.compile(r"\b(?:visits?|inspections?|inspectors?|times)\b", re.I)
 _YES_NO = re.compile(r"^\s*(?:(?!(?:what|how|why|which|who|whom|whose|when|where)\b)\w+[,\s]+){0,2}?"
                      r"(?:was|were|did|is|has|had)\b", re.I)
 

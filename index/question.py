@@ -591,6 +591,9 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     question = re.sub(r"\b(?:since\s+|at\s+|by\s+)?(?:the\s+)?(?:close|end|start|beginning)\s+of\s+(?:the\s+)?(?:last\s+|this\s+|previous\s+)?"
                       r"(?:(?:financial\s+|fiscal\s+)?year\b|(?=(?:19|20)\d\d\b))|\b(?:last|this|previous)\s+(?:financial|fiscal)\s+year\b|"
                       r"\b(?:held|hold|holding|kept|keeping)\s+up\b", " ", question, flags=re.I)
+    # "The letter keeps comparing things with 'the last inspection'": how it is put, not what is asked.
+    question = re.sub(r"\bkeeps?\s+(?:on\s+)?(?:comparing\s+(?:things\s+|it\s+|us\s+)?(?:with|to)|mentioning|referring\s+to|"
+                      r"talking\s+about|bringing\s+up|going\s+on\s+about|citing|quoting|saying)\b", " ", question, flags=re.I)
     # "…, is that right?" asks for the claim to be checked, and names no subject.
     question = re.sub(r"\b(?:is|was|isn['’]t|wasn['’]t) (?:that|this|it) (?:right|correct|true|accurate|so)\b|"
                       r"\bam i (?:right|correct)\b|,\s*right\s*\?\s*$", " ", question, flags=re.I)

@@ -1070,3 +1070,20 @@ def test_a_letter_said_to_have_gone_to_someone_else_names_its_addressee(any_embe
                        [allegretti, bristow], any_embedder, analyzer)
     assert_grounded(result)
     assert "Anne Bristow" in result.text
+
+
+def test_how_many_is_answered_by_a_share_when_nothing_counts_it(any_embedder, analyzer):
+    rhi = passage(SELF_EVALUATION, "Improved performance on RHIs – 69% of children were offered a return home "
+                  "interview (of which 88% were accepted).", start=7000, section="Missing children")
+    leavers = passage(SELF_EVALUATION, "The majority of care leavers (68%) are in education, employment, and training.",
+                      start=9000, section="Children in Care and Care Leavers")
+    idf = lambda t: {"staying": 5.0, "put": 4.0, "rhi": 5.0}.get(t, 1.0)  # noqa: E731
+    result = answer("RHI figures - how many children were offered one?", analyzer.analyze("RHI figures"), [rhi, leavers],
+                    embedder=any_embedder, idf=idf, people=analyzer.known_people)
+    assert_grounded(result)
+    assert "69%" in result.text
+    # A share of something else counts nothing the question asks about.
+    question = "Staying put - how many care leavers have we got in it?"
+    result = answer(question, analyzer.analyze(question), [leavers, rhi], embedder=any_embedder, idf=idf,
+                    people=analyzer.known_people)
+    assert_abstains(result, [leavers, rhi])

@@ -878,3 +878,10 @@ def test_what_a_question_asks_for_after_context(question, expected):
 ])
 def test_a_visit_of_the_home_authoritys_time_is_the_home_authoritys(analyzer, question, authorities):
     assert analyzer.analyze(question).authorities == authorities
+
+
+def test_how_a_document_keeps_putting_it_names_no_subject(analyzer):
+    from index.question import content_terms
+
+    question = "The 2018 letter keeps comparing things with 'the last inspection'. When was that?"
+    assert content_terms(question, analyzer.analyze(question)) == ["last"]
