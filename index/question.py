@@ -10,7 +10,7 @@ from index.vocabulary import ASKS_LOOKED_AFTER, CLASS_OF
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _GENERIC = set(terms(
-    "say said says tell find found finding findings mention mentioned according document documents ofsted "
+    "say said says tell cover covered covers covering find found finding findings mention mentioned according document documents ofsted "
     "inspector inspectors inspection letter report think thought note noted describe described explain "
     "give gave given show shows showed about anything something much many main key council local authority "
     "children's services happen happened get got us did do does done come look make run go going went "
@@ -289,7 +289,8 @@ _WHO_TAKES_PART = re.compile(r"\bwho (?:sits?|works?|is|are)\s+(?:in|on|at|part 
 #: A question for what something is called: an organisation, a council, a service by its name.
 _NAME_Q = re.compile(r"\bwhat(?:['’]s| is| was| were)\s+(?:the\s+)?names?\s+of\b|\bwhat (?:is|was|are|were) (?:it|they) called\b|"
                      r"\bwhich (?:other\s+)?(?:[\w'’-]+\s+)?(?:councils?|organi[sz]ations?|agency|agencies|charity|charities|"
-                     r"provider|company|firm|partner|borough|local authority)\b(?:\s+or\s+[\w-]+)?"
+                     r"provider|company|firm|partner|borough|local authority|mosques?|church(?:es)?|schools?|academ(?:y|ies)|hospitals?|"
+                     r"universit(?:y|ies)|colleges?)\b(?:\s+or\s+[\w-]+)?"
                      r"(?=\s+(?:was|is|were|are|did|does|had|has|worked|works|visited|covered|got)\b)", re.I)
 _WHO_ORGANISATION_Q = re.compile(r"\bwho (?:is|was|are|were) (?:[\w'’]+\s+){0,3}?(?:improvement )?(?:partners?|agency|agencies|"
                                  r"organi[sz]ations?|provider|charity|company|firm)\b", re.I)

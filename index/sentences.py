@@ -162,6 +162,27 @@ def _rows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+#: What a "which …" question asks the name of, and the words a sentence may call it by.
+_NAMED_KINDS = [(re.compile(r"\b(?:councils?|boroughs?|local authorit(?:y|ies))\b", re.I),
+                 {"council", "borough", "authority", "authoriti", "lb", "london"}),
+                (re.compile(r"\bmosques?\b", re.I), {"mosque"}),
+                (re.compile(r"\bchurch(?:es)?\b", re.I), {"church"}),
+                (re.compile(r"\b(?:schools?|academ(?:y|ies))\b", re.I), {"school", "academy", "academi"}),
+                (re.compile(r"\bhospitals?\b", re.I), {"hospital"}),
+                (re.compile(r"\b(?:universit(?:y|ies)|colleges?)\b", re.I), {"university", "universiti", "college"})]
+
+
+def named_kind(question: str) -> set[str]:
+    """The terms a sentence naming what a "which mosque / which council" question asks for holds
+    (empty when the question asks the name of something else: an agency, a partner)."""
+    m = re.search(r"\bwhich\s+(?:other\s+)?([\w'’-]+)(?:\s+([\w'’-]+))?", question, re.I)
+    for word in (m.groups() if m else ()):
+        for pattern, words in _NAMED_KINDS:
+            if word and pattern.fullmatch(word):
+                return {t for w in words for t in terms(w)} | words
+    return set()
+
+
 def strangers(question: str, q_terms: list[str], known) -> list[str]:
     """The question's subject terms that come from a name or acronym no document uses (not one the
     question spells out itself: "the police public protection unit … the PPU")."""
@@ -244,6 +265,7 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
     target = expect in FIGURES and bool(_ASKS_TARGET.search(question))
     lead = expect == "inspector" and bool(re.search(r"\b(?:led|lead|leading|in charge)\b", question, re.I))
     copies = bool(_ASKS_COPIES.search(question))
+    named = named_kind(question) if expect == "name" else set()
     sentence_terms = [with_phrases(c.text, set(terms(c.text))) for c in cands]
     for i, c in enumerate(cands):
         p = passages[c.passage]
@@ -272,6 +294,9 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
                    and (not target or bool(_TARGET_FIGURE.search(c.text)))) if expect else True
         if c.typed and expect == "name" and not names_in(c.text) - set(proper_names(question)):
             # "Which council was Barnet's improvement partner?" is not answered by "Barnet".
+            c.typed = False
+        if c.typed and named and not named & present:
+            # "Which mosque was it?" is answered by a sentence naming a mosque, not by any name.
             c.typed = False
         if c.typed and expect == "addressee" and not copies and not OFFICER.match(c.text):
             # "Who was the letter addressed to?" is answered by whom it is addressed to, not by whom

@@ -1087,3 +1087,26 @@ def test_how_many_is_answered_by_a_share_when_nothing_counts_it(any_embedder, an
     result = answer(question, analyzer.analyze(question), [leavers, rhi], embedder=any_embedder, idf=idf,
                     people=analyzer.known_people)
     assert_abstains(result, [leavers, rhi])
+
+
+def test_which_mosque_or_council_is_answered_by_a_sentence_naming_one(any_embedder, analyzer):
+    from index.sentences import named_kind
+
+    assert named_kind("Which mosque was it that Ofsted praised?") == {"mosque"}
+    assert "council" in named_kind("Which borough was it?") and named_kind("What is the name of the agency?") == set()
+    analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
+    mosque = passage(VISIT_2018, "Strong practice was seen in promoting wider safeguarding understanding within a "
+                     "local mosque to improve safer care for children.", start=2000)
+    visits = passage(NEWS, "Separate focused visits by Ofsted to Waltham Forest and Barking and Dagenham councils were "
+                     "made last month to assess how well their multi-agency safeguarding hubs (Mash) are performing.",
+                     start=0, section="News")
+    passages = [mosque, visits]
+    # The documents praise work with "a local mosque" and name none; a sentence naming two councils
+    # names no mosque.
+    assert_abstains(ask_known("Which mosque was it that Ofsted praised the safeguarding work with in 2018?", passages,
+                              any_embedder, analyzer), passages)
+    # "The article covered…" is how the question is put: which other borough it covered is named.
+    result = ask_known("The news article covered us and one other borough's MASH visit. Which one?", passages,
+                       any_embedder, analyzer)
+    assert_grounded(result)
+    assert "Waltham Forest" in result.text
