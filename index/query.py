@@ -438,7 +438,11 @@ class QueryAnalyzer:
             # The news reporting the inspectors speaks for them only where no letter of theirs is
             # here: on an authority only the news covers ("what did Ofsted say about Waltham Forest?").
             inspected = {_norm(m.authority or "") for m in self.metas if m.doc_type in INSPECTION_KINDS}
-            reported = not found or any(_norm(a) not in inspected for a in found)
+            # So it does for a year none of their letters here is of ("its last full Ofsted inspection
+            # in 2014", which the news piece reports).
+            reported = not found or any(_norm(a) not in inspected for a in found) or bool(years) and not any(
+                m.doc_type in INSPECTION_KINDS and _norm(m.authority or "") in {_norm(a) for a in found}
+                and document_years(m) & set(years) for m in self.metas)
             named = (*INSPECTION_KINDS, "news article") if reported else INSPECTION_KINDS
         order = DOCUMENT_ORDER.search(question)
         if order and not years:

@@ -10,7 +10,7 @@ from index.vocabulary import ASKS_LOOKED_AFTER, CLASS_OF
 
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _GENERIC = set(terms(
-    "say said says tell cover covered covers covering find found finding findings mention mentioned according document documents ofsted "
+    "say said says tell kpi kpis cover covered covers covering find found finding findings mention mentioned according document documents ofsted "
     "inspector inspectors inspection letter report think thought note noted describe described explain "
     "give gave given show shows showed about anything something much many main key council local authority "
     "children's services happen happened get got us did do does done come look make run go going went "

@@ -885,3 +885,18 @@ def test_how_a_document_keeps_putting_it_names_no_subject(analyzer):
 
     question = "The 2018 letter keeps comparing things with 'the last inspection'. When was that?"
     assert content_terms(question, analyzer.analyze(question)) == ["last"]
+
+
+def test_the_news_speaks_for_the_inspectors_on_a_year_none_of_their_letters_is_of(analyzer):
+    # "Its last full Ofsted inspection in 2014" is known from the news piece alone.
+    hints = analyzer.analyze("What grade did Barking and Dagenham get at its last full Ofsted inspection in 2014?")
+    assert "news article" in hints.named_kinds
+    hints = analyzer.analyze("What did Ofsted say about our MASH in 2018?")
+    assert "news article" not in hints.named_kinds
+
+
+def test_a_kpi_is_how_a_figure_is_put(analyzer):
+    from index.question import content_terms
+
+    question = "What is our long-term placement stability KPI?"
+    assert "kpi" not in content_terms(question, analyzer.analyze(question))
