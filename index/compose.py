@@ -9,7 +9,7 @@ import re
 from index.query import Hints
 from index.question import asks_to_improve
 from index.retrieve import IMPROVE_SECTION
-from index.sentences import D_MIN, Candidate, about_another
+from index.sentences import D_MIN, Candidate, about_another, spoken_of
 from index.text import terms
 from index.vocabulary import term_match
 from index.types import Passage
@@ -191,18 +191,3 @@ def _speaks_for(c: Candidate, p: Passage, side: Hints, compared: set[str]) -> bo
     about = spoken_of(c, p, covered)
     return bool(about) and about <= set(side.authorities)
 
-
-def spoken_of(c: Candidate, p: Passage, among) -> set[str]:
-    """The authorities of ``among`` a sentence of a document on several speaks of: those it names,
-    else the one named last before it in its passage; none when none is."""
-    from index.query import _name_pattern
-
-    named = {a for a in among if _name_pattern(a).search(c.text)}
-    if named:
-        return named
-    last, at = None, -1
-    for a in among:
-        for m in _name_pattern(a).finditer(p.text, 0, c.start):
-            if m.start() > at:
-                last, at = a, m.start()
-    return {last} if last else set()

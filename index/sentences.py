@@ -354,8 +354,32 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
 
 def fits(c: Candidate, p: Passage, hints: Hints) -> bool:
     """Whether a sentence of ``p`` fits the authority, year and kind the hints name, and is not
-    about another authority than the one asked about."""
-    return hints.fits(p.meta, p.text) and not about_another(c.text, p.meta, hints)
+    about another authority than the one asked about: by name, or in a news piece on several, as
+    the one its passage named last before it ("However, despite the praise, inspectors said…"
+    after a paragraph on Waltham Forest)."""
+    if not hints.fits(p.meta, p.text) or about_another(c.text, p.meta, hints):
+        return False
+    covered = {a for a in (p.meta.authority, *p.meta.authorities) if a}
+    if hints.authorities and len(covered) > 1 and p.meta.doc_type == "news article":
+        about = spoken_of(c, p, covered)
+        return not about or bool(about & set(hints.authorities))
+    return True
+
+
+def spoken_of(c: Candidate, p: Passage, among) -> set[str]:
+    """The authorities of ``among`` a sentence of a document on several speaks of: those it names,
+    else the one named last before it in its passage; none when none is."""
+    from index.query import _name_pattern
+
+    named = {a for a in among if _name_pattern(a).search(c.text)}
+    if named:
+        return named
+    last, at = None, -1
+    for a in among:
+        for m in _name_pattern(a).finditer(p.text, 0, c.start):
+            if m.start() > at:
+                last, at = a, m.start()
+    return {last} if last else set()
 
 
 def about_another(text: str, meta, hints: Hints) -> bool:

@@ -1110,3 +1110,13 @@ def test_which_mosque_or_council_is_answered_by_a_sentence_naming_one(any_embedd
                        any_embedder, analyzer)
     assert_grounded(result)
     assert "Waltham Forest" in result.text
+
+
+def test_a_finding_of_the_council_a_news_piece_last_named_is_not_ours(any_embedder):
+    # "Why were we criticised for inaccurate electronic records?": the piece says so of Waltham Forest,
+    # in a sentence that names no council after a paragraph that does; the answer says whose it is.
+    analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
+    result = ask_known("Why was Barking and Dagenham criticised in 2018 for inaccurate electronic case records?",
+                       [NEWS_PIECE], any_embedder, analyzer)
+    assert_grounded(result)
+    assert "News article on Waltham Forest" in result.text and "inaccuracies" in result.text
