@@ -111,7 +111,7 @@ _NUMBER_Q = re.compile(
     r"(?:(?:actual|exact|current|latest|target|real)\s+)+(?:percentage|proportion|share|number|figure|rate|level|"
     r"total|count)|"
     r"what(?:'s| is| was| are| were) (?:our|the|their|[\w\s-]{2,30}?['’]s) [\w\s-]{0,30}(?:rate|timeliness|figure|number|"
-    r"total|count))\b|%",
+    r"total|count|percentage|proportion|share))\b|%",
     re.I)
 #: How many of a group: answered by a count or by a share of it.
 _SHARE_OF_Q = re.compile(r"\bhow many of (?:the|our|those|these|them|all)\b|"

@@ -857,6 +857,8 @@ def test_the_target_set_is_the_target(analyzer):
     # "Which one?" after a statement asks for what the statement names.
     ("The article covered us and one other borough's MASH visit. Which one?", "name"),
     ("We had a visit in 2018. Which one?", None),
+    # "What was our care leaver EET percentage…" asks for a percentage, wherever the word comes.
+    ("What was our care leaver EET percentage in 2021/22, so I can compare it with this year's?", "percent"),
 ])
 def test_what_a_question_asks_for_after_context(question, expected):
     from index.question import expected_type
