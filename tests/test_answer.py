@@ -1032,28 +1032,35 @@ def test_the_words_of_what_a_visit_looked_at_say_which_visit(any_embedder, analy
     assert "not always clearly recorded" in result.text
 
 
-def test_a_visit_given_the_wrong_year_or_council_is_the_visit_it_was():
+WRONG_YEAR = [passage(VISIT_2022, "This letter summarises the findings of the focused visit to Barking and Dagenham "
+                      "children's services on 4 and 5 May 2022.", start=0, section="Focused visit"),
+              passage(VISIT_2022, "Some young children live in residential children's homes for long periods of "
+                      "time. Permanence planning for these children is weak.", start=4000)]
+WRONG_COUNCIL = [passage(BARNET, "This letter summarises the findings of the monitoring visit to Barnet local "
+                         "authority children's services on 27 and 28 November 2018.", start=0, section="Monitoring visit"),
+                 passage(BARNET, "Inspectors found strong practice in the MASH. Thresholds in the MASH are "
+                         "consistently applied.", start=3000)]
+
+
+@pytest.mark.parametrize("question, passages, wanted", [
     # "Ofsted's 2021 focused visit on permanence" was the focused visit of 4 and 5 May 2022; "the
     # November 2018 monitoring visit to Barking and Dagenham" was Barnet's. Said with the letter's
     # own sentence on which visit it was, then what it found.
+    ("What did Ofsted's 2021 focused visit on permanence find about children in residential homes?",
+     WRONG_YEAR[::-1], ("4 and 5 May 2022", "residential children's homes")),
+    ("What did the November 2018 monitoring visit to Barking and Dagenham conclude about our MASH?",
+     WRONG_COUNCIL[::-1], ("Barnet", "strong practice in the MASH")),
+])
+def test_a_visit_given_the_wrong_year_or_council_is_the_visit_it_was(question, passages, wanted):
     analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
-    opening = passage(VISIT_2022, "This letter summarises the findings of the focused visit to Barking and Dagenham "
-                      "children's services on 4 and 5 May 2022.", start=0, section="Focused visit")
-    homes = passage(VISIT_2022, "Some young children live in residential children's homes for long periods of time. "
-                    "Permanence planning for these children is weak.", start=4000)
-    result = ask_known("What did Ofsted's 2021 focused visit on permanence find about children in residential homes?",
-                       [homes, opening], None, analyzer)
+    result = ask_known(question, passages, None, analyzer)
     assert_grounded(result)
-    assert "4 and 5 May 2022" in result.text and "residential children's homes" in result.text
-    barnet_opening = passage(BARNET, "This letter summarises the findings of the monitoring visit to Barnet local "
-                             "authority children's services on 27 and 28 November 2018.", start=0, section="Monitoring visit")
-    barnet_mash = passage(BARNET, "Inspectors found strong practice in the MASH. Thresholds in the MASH are "
-                          "consistently applied.", start=3000)
-    result = ask_known("What did the November 2018 monitoring visit to Barking and Dagenham conclude about our MASH?",
-                       [barnet_mash, barnet_opening], None, analyzer)
-    assert_grounded(result)
-    assert "Barnet" in result.text and "strong practice in the MASH" in result.text
+    assert all(w in result.text for w in wanted), result.text
+
+
+def test_a_visit_of_a_council_with_no_letter_here_is_not_another_councils():
     # Waltham Forest has no letter here: its March 2018 visit is not Barking and Dagenham's.
+    analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
     team = passage(VISIT_2018, "This letter summarises the findings of the focused visit on 7 and 8 March 2018. "
                    "The inspectors were Louise Warren, HMI, and John Roughton, HMI.", start=0)
     passages = [team, NEWS_PIECE]
