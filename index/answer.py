@@ -235,7 +235,7 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     """Score ``cands`` for ``question`` (best first, in place) and return those that answer it,
     with the question's subject terms."""
     pinned = bool(hints.years or hints.authorities or hints.doc_types)
-    # What did the 2018 visit find about consent at the front door?": the front door is the visit's.
+    # "What did the 2018 visit find about consent at the front door?": the front door is the visit's.
     remit = frozenset(_remit(hints, cands, passages)) if pinned and expect is None and kind != "compare" else frozenset()
     q_terms = score(question, hints, cands, passages, embedder, idf, expect, people, known, own_terms, premise, remit)
     cands.sort(key=lambda c: -c.score)

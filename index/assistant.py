@@ -11,8 +11,7 @@ from typing import Iterator, Sequence
 
 from index.docstore import DocStore
 from index.embedder import Embedder
-from index.query import ELSEWHERE, Filters, Hints, QueryAnalyzer, document_years, spell_out
-from index.query import _norm as norm_name
+from index.query import ELSEWHERE, Filters, Hints, QueryAnalyzer, spell_out
 from index.retrieve import Retrieval, Retriever
 from index.settings import Settings
 from index.store import VectorStore
@@ -323,15 +322,9 @@ class Assistant:
                  if m.visit_start and m.doc_type in kinds and Filters.of(filters).admits(m)]
         if any(hints.fits(m) for m in metas):
             return []
-        wanted = {norm_name(a) for a in hints.authorities}
-        out = []
-        for m in metas:
-            if hints.months and not any(d and int(d[5:7]) in hints.months for d in (m.visit_start, m.visit_end)):
-                continue
-            wrong_year = bool(hints.years) and not document_years(m) & set(hints.years)
-            wrong_authority = bool(wanted) and norm_name(m.authority or "") not in wanted
-            if not (wrong_year and wrong_authority) and not (wrong_authority and hints.reported):
-                out.append(m)
+        from index.premise import misplaced
+
+        out = [m for m in metas if misplaced(m, hints, set(hints.months))]
         return out if len(out) <= 3 else []
 
     def _with_passages(self, result: Retrieval, extra: list[Passage], k: int | None, first: bool = False) -> Retrieval:

@@ -336,17 +336,7 @@ def visit_elsewhere(question: str, hints: Hints, cands: list[Candidate], passage
         return []  # the visit is here as the question says
     found = _stated_visit(question)
     months = found[1] if found else set()
-    wanted = {_norm(a) for a in hints.authorities}
-    letters = set()
-    for p in passages:
-        m = p.meta
-        if m.doc_type not in kinds or not m.visit_start or (months and int(m.visit_start[5:7]) not in months):
-            continue
-        wrong_year = bool(hints.years) and not document_years(m) & set(hints.years)
-        wrong_authority = bool(wanted) and _norm(m.authority or "") not in wanted
-        if wrong_year and wrong_authority or wrong_authority and hints.reported:
-            continue
-        letters.add(p.doc)
+    letters = {p.doc for p in passages if p.meta.doc_type in kinds and misplaced(p.meta, hints, months)}
     # Of those, the one letter whose sentences carry the question's subject.
     on_subject = {passages[c.passage].doc for c in cands if passages[c.passage].doc in letters and c.supported
                   and c.typed and c.lexical + c.section >= VISIT_SUBJECT}
@@ -357,6 +347,16 @@ def visit_elsewhere(question: str, hints: Hints, cands: list[Candidate], passage
     which = [c for c in mine if DAY_DATE.search(c.text) and _VISIT.search(c.text)][:1]
     said = sorted((c for c in mine if c.supported and c.typed and c not in which), key=lambda c: -c.score)[:2]
     return which + said
+
+
+def misplaced(meta, hints: Hints, months) -> bool:
+    """Whether a visit letter is the visit the hints describe but for its year or its authority (not
+    both), in the month given if any; never for an authority the documents only report on."""
+    if not meta.visit_start or (months and int(meta.visit_start[5:7]) not in months):
+        return False
+    wrong_year = bool(hints.years) and not document_years(meta) & set(hints.years)
+    wrong_authority = bool(hints.authorities) and _norm(meta.authority or "") not in {_norm(a) for a in hints.authorities}
+    return not (wrong_year and wrong_authority) and not (wrong_authority and hints.reported)
 
 
 #: A letter is the visit a question misdates or misplaces when its sentences hold this much of the
