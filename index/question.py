@@ -595,6 +595,10 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     # "The letter keeps comparing things with 'the last inspection'": how it is put, not what is asked.
     question = re.sub(r"\bkeeps?\s+(?:on\s+)?(?:comparing\s+(?:things\s+|it\s+|us\s+)?(?:with|to)|mentioning|referring\s+to|"
                       r"talking\s+about|bringing\s+up|going\s+on\s+about|citing|quoting|saying)\b", " ", question, flags=re.I)
+    # "…How have we addressed that?" asks what was done about what the question has said.
+    question = re.sub(r"\b(?:how|what)\s+(?:have|has|did|do|does|are|is|were|was)\s+(?:we|they|the council|you|managers|leaders)\s+"
+                      r"(?:been\s+|now\s+)?(?:address(?:ed|ing)?|tackl(?:ed|ing)|respond(?:ed|ing)\s+to|deal(?:t|ing)\s+with|"
+                      r"done\s+about|doing\s+about)\s+(?:that|this|it|them|those|these)\b", " ", question, flags=re.I)
     # "…, is that right?" asks for the claim to be checked, and names no subject.
     question = re.sub(r"\b(?:is|was|isn['’]t|wasn['’]t) (?:that|this|it) (?:right|correct|true|accurate|so)\b|"
                       r"\bam i (?:right|correct)\b|,\s*right\s*\?\s*$", " ", question, flags=re.I)

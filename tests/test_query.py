@@ -902,3 +902,12 @@ def test_a_kpi_is_how_a_figure_is_put(analyzer):
 
     question = "What is our long-term placement stability KPI?"
     assert "kpi" not in content_terms(question, analyzer.analyze(question))
+
+
+def test_what_was_done_about_a_claim_names_no_subject_of_its_own(analyzer):
+    from index.question import content_terms
+
+    question = ("The 2018 Ofsted letter criticised us for managers not recording step-down decisions on the case "
+                "file. How have we addressed that?")
+    found = content_terms(question, analyzer.analyze(question))
+    assert "address" not in found and {"step", "decision", "record"} <= set(found)
