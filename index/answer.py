@@ -214,9 +214,10 @@ def _same(a: str, b: str) -> bool:
     return a == b or a.endswith(": " + b) or b.endswith(": " + a)
 
 
+#: "How many visits / inspectors / times…": a count no share answers.
+_VISITS_Q = re.compile(r"\b(?:visits?|inspections?|inspectors?|times)\b", re.I)
 #: "Was Louise Warren on our 2018 visit too?", "So did she…": a question answered yes or no (not
 #: "What did Brenda McLaughlin say…?", which a wh-word asks).
-_VISITS_Q = re.compile(r"\b(?:visits?|inspections?|inspectors?|times)\b", re.I)
 _YES_NO = re.compile(r"^\s*(?:(?!(?:what|how|why|which|who|whom|whose|when|where)\b)\w+[,\s]+){0,2}?"
                      r"(?:was|were|did|is|has|had)\b", re.I)
 

@@ -11,7 +11,7 @@ from typing import Iterator, Sequence
 
 from index.docstore import DocStore
 from index.embedder import Embedder
-from index.query import ELSEWHERE, Filters, Hints, QueryAnalyzer, spell_out
+from index.query import ELSEWHERE, Filters, Hints, QueryAnalyzer, document_months, spell_out
 from index.retrieve import Retrieval, Retriever
 from index.settings import Settings
 from index.store import VectorStore
@@ -289,8 +289,7 @@ class Assistant:
         described = [m for m in self.retriever.metas.values()
                      if m.visit_start and visit.fits(m) and Filters.of(filters).admits(m)] or misplaced
         # "The March 2018 letter": of 2018's visits, the one in March (visited or dated then).
-        in_month = [m for m in described if hints.months and any(
-            d and int(d[5:7]) in hints.months for d in (m.date, m.visit_start, m.visit_end))]
+        in_month = [m for m in described if document_months(m) & set(hints.months)]
         described = in_month or described
         if not described or len(described) > 3:
             return result

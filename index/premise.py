@@ -31,8 +31,8 @@ _VISIT_MONTH = re.compile(rf"\b(?:visit\w*|inspect\w*|came|come|took place|happe
 
 
 #: Whom a letter went to: "addressed to", "sent to", "went to", "written to".
-_SENT_TO = re.compile(r"\b(?:addressed|sent|written|wrote|went|gone|goes|delivered|issued)\b(?:\s+\w+){0,2}?\s+to\b|"
-                      r"\b(?:addressed|sent|written|wrote)\b", re.I)
+_SENT_TO = re.compile(r"\b(?:addressed|sent|written|wrote)\b|"
+                      r"\b(?:went|gone|goes|delivered|issued)\b(?:\s+\w+){0,2}?\s+to\b", re.I)
 
 
 def states_visit_fact(question: str, hints: Hints) -> bool:

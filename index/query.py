@@ -369,6 +369,11 @@ def document_years(meta: DocumentMeta) -> set[int]:
     return {int(d[:4]) for d in (meta.date, meta.visit_start, meta.visit_end) if d}
 
 
+def document_months(meta: DocumentMeta) -> set[int]:
+    """The months (1–12) a document is dated in or its visit took place in."""
+    return {int(d[5:7]) for d in (meta.date, meta.visit_start, meta.visit_end) if d and len(d) >= 7}
+
+
 def _norm(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.lower().replace("&", "and"))
 
@@ -398,6 +403,8 @@ class QueryAnalyzer:
             for key in (None, m.authority):
                 self._latest[key] = max(self._latest.get(key, 0), year)
         self._people_res = [(p, re.compile(r"\b" + re.escape(p.split()[-1]) + r"\b", re.I)) for p in self.people]
+        # The authorities with documents of their own (others are only mentioned in them).
+        self._own = {_norm(m.authority or "") for m in metas}
 
     def analyze(self, question: str, assume_home: bool = True) -> Hints:
         found: list[str] = []
@@ -464,10 +471,9 @@ class QueryAnalyzer:
             # visit" is Barnet's.)
             found.append(self.home)
         people = tuple(p for p, pattern in self._people_res if pattern.search(question))
-        own = {_norm(m.authority or "") for m in self.metas}
         return Hints(authorities=tuple(found), years=years, months=months, doc_types=kinds, people=people,
                      named_kinds=named, home=home, topic=question,
-                     reported=tuple(a for a in found if _norm(a) not in own))
+                     reported=tuple(a for a in found if _norm(a) not in self._own))
 
     def _home_has(self, years: Sequence[int], months: Sequence[int], kinds: Sequence[str]) -> bool:
         """Whether the home authority has a document of these years, months and kinds (each, when given)."""
@@ -477,7 +483,7 @@ class QueryAnalyzer:
                 continue
             if years and not document_years(m) & set(years):
                 continue
-            if months and not {int(d[5:7]) for d in (m.date, m.visit_start, m.visit_end) if d and len(d) >= 7} & set(months):
+            if months and not document_months(m) & set(months):
                 continue
             return True
         return False

@@ -299,10 +299,12 @@ _NOT_A_NAME = set("Ofsted Her His Majesty Majesty's Majesty’s Inspector Inspec
                   "January February March April May June July August September October November December "
                   "Monday Tuesday Wednesday Thursday Friday Saturday Sunday English British COVID".split())
 _SAME_PEOPLE_Q = re.compile(r"\b(?:same|different) (?:inspectors?|hmis?|lead inspector|inspection team|people)\b", re.I)
-#: A statement (a sentence ending in a full stop) and then the question.
+#: "Is there any cohort for whom…", "were there any children who…": whether there is one, not who.
 _THERE_ANY_WHO = re.compile(r"^(\s*(?:is|are|was|were)\s+there\s+(?:any|an?|some)\s+[\w'’-]+(?:\s+[\w'’-]+)?)\s+(?:for|to|with|of)?\s*(?:who|whom)\b",
                             re.I)
+#: "Which one?", "Which was it?": a question that says what it asks for only with what came before it.
 _BARE_WHICH = re.compile(r"^\s*which(?:\s+one|\s+ones)?(?:\s+(?:was|is|were|are)\s+(?:it|that|they))?\s*\?\s*$", re.I)
+#: A statement (a sentence ending in a full stop) and then the question.
 _STATEMENT_THEN_QUESTION = re.compile(r"^([^?]*?[a-z0-9)'’\"”]\.)\s+([A-Z][^.]*\?)\s*$")
 _LEADING_CLAUSE = re.compile(r"^\s*(?:in (?:19|20)\d\d,\s*)?(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
                              r"where|when|did|does|do|is|are|was|were|can)\b)", re.I)

@@ -197,7 +197,7 @@ def spelled_out_acronyms(question: str) -> list[str]:
     """The acronyms of ``question`` whose letters are the initials of words it also writes out, in
     order (linking words such as "of" and "to" may be skipped): "PPU" in "the police public
     protection unit (PPU)"."""
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*|&", question)]
+    words = re.findall(r"[A-Za-z][\w'’-]*|&", question)
     out = []
     for acronym in dict.fromkeys(re.findall(r"\b[A-Z]{2,6}(?=s?\b)", question)):
         letters = acronym.lower()
