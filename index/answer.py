@@ -15,7 +15,7 @@ from index.compose import (ALSO, ANAPHOR, QUALIFIER, REASON, compare, covering, 
 from index.premise import another_inspection, another_visit, corrections, states_claim, visit_elsewhere
 from index.query import Hints, asks_its_own
 from index.question import (FIGURES, ROLES, SCOPE, asks_to_improve, compare_sides, content_terms, expected_type, has_premise,
-                            question_kind, question_numbers)
+                            question_kind, question_numbers, visit_owner)
 from index.retrieve import REMIT_SECTION
 from index.sentences import L_LOW, L_MIN, Candidate, candidates, fits, score, strangers
 from index.text import terms
@@ -237,7 +237,7 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     with the question's subject terms."""
     pinned = bool(hints.years or hints.authorities or hints.doc_types)
     # "What did the 2018 visit find about consent at the front door?": the front door is the visit's.
-    remit = frozenset(_remit(hints, cands, passages)) if pinned and expect is None and kind != "compare" else frozenset()
+    remit = frozenset(_remit(hints, cands, passages)) if pinned and expect in (None, "date") and kind != "compare" else frozenset()
     q_terms = score(question, hints, cands, passages, embedder, idf, expect, people, known, own_terms, premise, remit)
     cands.sort(key=lambda c: -c.score)
     # A "who"/"when" question about a visit the metadata identifies has no subject words left: the
@@ -262,9 +262,13 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
     # The opening naming the inspectors seldom repeats what the visit looked at ("who did our 2018
     # front door visit" and then "and Barnet?"): the letter's other passages say it.
     # (Not for any other person: "the improvement partner Barnet is working with" is no inspector.)
+    # "Which inspectors carried out the Waltham Forest visit the piece reports alongside B&D?": that
+    # authority's visit, not either one's.
+    owner = visit_owner(question, hints.authorities) if facts and kind != "compare" and len(hints.authorities) > 1 else None
     described = {p.doc for p in passages if expect in ("inspector", "visit")
                  and any(term_match(t, set(terms(p.text))) for t in q_terms)}
-    eligible = [c for c in cands if c.typed and all(r.search(c.text) for r in roles) and (
+    eligible = [c for c in cands if c.typed and all(r.search(c.text) for r in roles)
+                and (owner is None or passages[c.passage].meta.authority == owner) and (
         c.supported or located and (expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I))
         or facts and c.consistent and (c.lexical + c.section > 0 or bool(roles)
                                        or passages[c.passage].doc in described))]

@@ -20,8 +20,10 @@ _KINDS = [
     (r"\bfocus(?:s)?ed (?:visits?|letters?)\b", ("focused visit letter",), True),
     (r"\bself[- ]?(?:evaluat\w*|evals?|assess\w*)\b|\bSEF\b|\bslide deck\b|\bthe slides\b|\bour own (?:view|assessment)",
      ("self-evaluation",), True),
-    # "bad news" and "good news" are not the news article.
-    (r"(?<!bad )(?<!good )\bnews\b(?!\s+(?:is|was)\b)|\barticle\b|\bpress\b|\bCYP ?Now\b|\bjournalist|\bbyline\b|"
+    # "bad news" and "good news" are not the news article; nor is the press release or the
+    # journalist the question is being answered for ("a journalist is asking…").
+    (r"(?<!bad )(?<!good )\bnews\b(?!\s+(?:is|was)\b)|\barticle\b|\bpress\b(?!\s+(?:release|statement|office|officer|team|lines?|enquir))|"
+     r"\bCYP ?N(?:ow)?\b|\b(?:the|which|what) journalist|\bbyline\b|"
      r"\breport(?:ed|ing) in the media", ("news article",), True),
     (r"\bJTAI\b|\bjoint targeted", ("joint targeted area inspection",), True),
     # "the 2018 letter", "Ofsted's letter to Barnet": the inspectorate's letters.

@@ -18,7 +18,7 @@ _GENERIC = set(terms(
     "tell told make made take took doing running need needs change changes changed around time percentage proportion share number figure level "
     "specifically specific particular particularly exactly actually actual really anywhere else elsewhere somewhere year years "
     "what which how why when where who whom whose compare compared comparison vs versus between both each "
-    "either differ difference picture one ones list things thing six five four three two anything agree disagree "
+    "either differ difference contrast contrasting contrasted picture one ones list things thing six five four three two anything agree disagree "
     # What a list of findings is asked for as ("the main positives about our MASH").
     "positive positives negative negatives strength strengths highlight highlights "
     # How staff talk around a question ("Quick one:", "for the briefing pack", "rings a bell").
@@ -28,13 +28,16 @@ _GENERIC = set(terms(
     "alongside among amongst towards upon onto beside throughout whether "
     "may mr mrs ms miss dr anyone anybody question questions councillor councillors sit sits draft drafting line "
     "later earlier afterwards subsequently came comes coming also still "
+    # Who the answer is for ("press release draft:", "a journalist is asking…", "my supervisor said").
+    "press release media publicly statement enquiry query journalist reporter casework supervisor tutor educator "
+    "ask asks asking asked part "
     # "How big is…", "their big worries": how a figure or a finding is asked for.
     "big "
     # A season dates something as a month does, and no document is dated by one.
     "spring summer autumn winter"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation eval assessment sef news article piece "
                         "report reports inspection inspections ofsted inspectors inspector hmi council authority borough "
-                        "ilacs jtai published publication cyp byline press coverage media story journalist")) | {"hmis"}
+                        "ilacs jtai published publication cyp cypn byline press coverage media story journalist")) | {"hmis"}
 #: Words that only say a name is wanted ("who led…", "who was it addressed to"): the expected type
 #: carries them, and no sentence need repeat them.
 _PERSON_REQUEST = set(terms("lead led addressed address send sent written wrote write recipient received receive "
@@ -67,20 +70,25 @@ _SYNONYMS = {stem(k): stem(v) for k, v in _SYNONYMS.items()}
 _PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?))\b|"
                        r"\bnamed?\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:inspectors?|hmis?|officers?|author|journalist|"
                        r"reporter|lead|director|manager|person|chief|deputy|head)\b|"
-                       r"\bwhich (?:of (?:our|the|their) )?(?:senior )?(?:officers?|managers?|directors?|people|person|"
+                       # "Which two inspectors…", "which Ofsted inspectors…"
+                       r"\bwhich (?:of (?:our|the|their) )?(?:two |three |four |ofsted |senior |lead |other )*(?:officers?|managers?|directors?|people|person|"
                        r"staff members?|inspectors?|hmis?)\b|^\s*(?:please\s+)?name\b|"
                        r"\b(?:his|her|their)\s+names?\b|\bwhat(?:'s|’s| is| was| were)\s+(?:the\s+)?names?\b(?!\s+of)|"
                        r"\b(?:the|its|their)\s+(?:addressee|recipient)s?\b|"  # "I need the addressee for the June letter"
                        # "was anyone else from Ofsted involved?"
-                       r"\b(?:anyone|anybody|someone|somebody)(?:\s+else)?\s+(?:from|at)\s+(?:ofsted|the inspectorate)\b",
+                       r"\b(?:anyone|anybody|someone|somebody)(?:\s+else)?\s+(?:from|at)\s+(?:ofsted|the inspectorate)\b|"
+                       # "Was anyone else present on the visit in a non-inspecting capacity?"
+                       r"\b(?:was|were) (?:there )?(?:anyone|anybody|someone|somebody)(?:\s+else)?\s+(?:present|there|on|at|with)\b",
                        re.I)
 _ADDRESSEE_Q = re.compile(r"\b(?:addressed|sent|send|written|wrote|write|go|went)\b.*\bto\b|\brecipient|\baddressee|"
                           r"\bwho (?:else )?(?:received|got)\b|\b(?:a copy|copied|cc'?d)\b", re.I)
 _SCOPE_Q = re.compile(
     r"\b(?:what|which) (?:areas?|aspects?|parts?|topics?|services?|themes?)\b.*\b(?:look(?:ing|ed)? at|focus(?:ed|ing)? on|"
     r"cover(?:ed|ing)?|consider(?:ed|ing)?|examin\w+|review(?:ed|ing)?)\b|"
-    r"\bwhat (?:was|were|did) (?:the|our|their|that|this)\b.*\b(?:visit|inspection)s? (?:[a-z]+ly )?(?:about|look(?:ing)? at|"
+    r"\bwhat (?:was|were|did) (?:(?:each|both|either) (?:of )?)?(?:the|our|their|that|this)\b.*\b(?:visit|inspection)s? (?:[a-z]+ly )?(?:about|look(?:ing)? at|"
     r"focus(?:ed|ing)? on|cover|consider|examine)\b|"
+    # "…the 2018 one and the 2022 one: what was each one actually looking at?"
+    r"\bwhat (?:was|were|did) (?:each|both)(?: one| of them)? (?:[a-z]+ly )?(?:about|look(?:ing)? at|focus(?:ed|ing)? on|cover|consider)\b|"
     # "Remind me what the focused visit in June 2022 looked at" (asked within a sentence).
     r"\bwhat (?:the|our|their|that|this)\b[^?]*\b(?:visit|inspection|inspectors)s?\s+(?:[\w'’-]+\s+){0,3}?"
     r"(?:looked at|focused on|covered|considered|examined|was about)\b|"
@@ -219,7 +227,10 @@ def compare_sides(question: str, hints: Hints) -> list[Hints]:
             sides = [(y, _nearest_source(question, y)) for y in hints.years]
             if {kinds for _, kinds in sides} == {INSPECTION_KINDS, ("self-evaluation",)}:
                 return [replace(hints, years=(y,), doc_types=kinds, named_kinds=kinds) for y, kinds in sides]
-        return [replace(hints, years=(y,), named_kinds=()) for y in hints.years]
+        # "Our two focused visits, 2018 vs 2022": the one kind of visit named is each side's. (The
+        # self-evaluation "since the 2018 visit" is one side; two kinds named may each be one side's.)
+        kinds = hints.named_kinds if len(hints.named_kinds) == 1 and hints.named_kinds[0].endswith("visit letter") else ()
+        return [replace(hints, years=(y,), named_kinds=kinds) for y in hints.years]
     if _COUNCIL_VS_INSPECTORS.search(question):
         return [replace(hints, doc_types=INSPECTION_KINDS, years=(), named_kinds=INSPECTION_KINDS),
                 replace(hints, doc_types=("self-evaluation",), years=(), named_kinds=("self-evaluation",))]
@@ -292,6 +303,9 @@ _NAME_Q = re.compile(r"\bwhat(?:['’]s| is| was| were)\s+(?:the\s+)?names?\s+of
                      r"provider|company|firm|partner|borough|local authority|mosques?|church(?:es)?|schools?|academ(?:y|ies)|hospitals?|"
                      r"universit(?:y|ies)|colleges?)\b(?:\s+or\s+[\w-]+)?"
                      r"(?=\s+(?:was|is|were|are|did|does|had|has|worked|works|visited|covered|got)\b)", re.I)
+#: "Which agencies are part of our MASH?" asks who takes part, as a list of services, not for a name.
+_MEMBERS_Q = re.compile(r"\bwhich (?:[\w'’-]+\s+)?(?:agencies|organi[sz]ations|services|partners|professionals)\s+(?:and\s+\w+\s+)?"
+                        r"(?:are|were)\s+(?:all\s+)?(?:part of|in|on|represented|involved|co-located|based|included)\b", re.I)
 _WHO_ORGANISATION_Q = re.compile(r"\bwho (?:is|was|are|were) (?:[\w'’]+\s+){0,3}?(?:improvement )?(?:partners?|agency|agencies|"
                                  r"organi[sz]ations?|provider|charity|company|firm)\b", re.I)
 #: Capitalised words that name no organisation or place a "name" question asks for.
@@ -366,7 +380,7 @@ def expected_type(question: str) -> str | None:
         if _ADDRESSEE_Q.search(question):
             return "addressee"
         return "inspector" if _INSPECTOR_Q.search(question) else "person"
-    if _NAME_Q.search(question):
+    if _NAME_Q.search(question) and not _MEMBERS_Q.search(question):
         # "What is the name of the regional adoption agency?", "which council was Barnet's partner?"
         return "name"
     if _DATE_Q.search(question):
@@ -390,8 +404,10 @@ BYLINE = re.compile(rf"^(?:By\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){{1,3}}
 ROLES = [(re.compile(r"\bSHMI\b|\bsenior (?:HMI|inspector|ofsted)\b|\bquality assurance manager\b|\bQA manager\b|"
                      r"\bquality of (?:the|our|that|this) (?:(?:19|20)\d\d )?(?:visit|inspection)\b", re.I),
           re.compile(r"quality assurance manager|\bSHMI\b")),
-         (re.compile(r"\bobserv\w*|\bsitting in\b|\bsat in\b|\bshadow\w*", re.I), re.compile(r"\bobserv", re.I)),
-         (re.compile(r"\bauthor\b|\bjournalist\b|\breporter\b|\bwho wrote\b|\bwritten by\b|\bbyline\b", re.I), BYLINE)]
+         (re.compile(r"\bobserv\w*|\bsitting in\b|\bsat in\b|\bshadow\w*|\bwatch\w*|\b(?:non-?|not )inspecting\b", re.I), re.compile(r"\bobserv", re.I)),
+         # (Not the journalist a question is answered for: "a reporter wants the number".)
+         (re.compile(r"\bauthor\b|\b(?:the|which|what|its|whose) (?:journalist|reporter)\b|\bwho wrote\b|\bwritten by\b|\bbyline\b",
+                     re.I), BYLINE)]
 
 #: "The fifth monitoring visit": an ordinal counts what came before. (Cardinal words are left out:
 #: "two London boroughs" answers no "how many" a reader would ask.)
@@ -471,6 +487,37 @@ def new_value(text: str, expect: str | None, stated: set[str]) -> bool:
         found = {f for f in found if f.endswith("%")}
     bare = {n.rstrip("%") for n in stated}
     return any(f.rstrip("%") not in bare for f in found)
+
+
+def visit_owner(question: str, authorities) -> str | None:
+    """The one authority of ``authorities`` whose visit the question names ("the Waltham Forest
+    focused visit that the piece reports alongside B&D", "Barnet's monitoring visit"), if only one."""
+    from index.query import _name_pattern
+
+    if re.search(r"\b(?:our|my)\s+(?:[\w'’-]+\s+){0,3}?(?:visit|inspection|letter)s?\b", question, re.I):
+        return None  # "our 2018 visit and the Barnet monitoring visit": two visits
+    owners = [a for a in authorities
+              if re.search(_name_pattern(a).pattern + r"\s+(?:(?:19|20)\d\d\s+)?(?:focused\s+|monitoring\s+|front[- ]door\s+)?"
+                           r"(?:visit|inspection|letter)s?\b", question, re.I)]
+    return owners[0] if len(owners) == 1 else None
+
+
+#: "Before the 2018 visit, when had Ofsted last inspected us?" asks for a time before the year it names.
+_EARLIER_Q = re.compile(r"\b(?:before|prior to|previous|preceding|preceded|earlier)\b", re.I)
+
+
+def earlier_date(text: str, question: str, hints: Hints) -> bool:
+    """Whether ``text`` gives a date before the one ``question`` names, when the question asks for
+    a date before it ("the previous inspection, before the 2018 visit": May 2014, not March 2018;
+    "before their November 2018 visit": February 2018). Any text does when the question asks no
+    such thing."""
+    if len(hints.years) != 1 or not _EARLIER_Q.search(question) or str(hints.years[0]) not in question:
+        return True  # (a year carried from an earlier question comes without its month)
+    bound = (hints.years[0], hints.months[0] if len(hints.months) == 1 else 0)
+    months = {m.lower(): i for i, m in enumerate(_MONTH[3:-1].split("|"), 1)}
+    dated = [(int(y), months[m.lower()]) for m, y in re.findall(rf"\b({_MONTH})\s+((?:19|20)\d\d)\b", text)]
+    dated += [(int(y), 0) for y in re.findall(r"\b(?:19|20)\d\d\b", text)]
+    return any(d < bound for d in dated)
 
 
 _PARTS = re.compile(r",?\s+and\s+(?=(?:what|how|why|who|when|where|which)\b)", re.I)
@@ -596,7 +643,10 @@ def content_terms(question: str, hints: Hints) -> list[str]:
                       r"\b(?:held|hold|holding|kept|keeping)\s+up\b", " ", question, flags=re.I)
     # "The letter keeps comparing things with 'the last inspection'": how it is put, not what is asked.
     question = re.sub(r"\bkeeps?\s+(?:on\s+)?(?:comparing\s+(?:things\s+|it\s+|us\s+)?(?:with|to)|mentioning|referring\s+to|"
-                      r"talking\s+about|bringing\s+up|going\s+on\s+about|citing|quoting|saying)\b", " ", question, flags=re.I)
+                      r"talking\s+about|bringing\s+up|going\s+on\s+about|citing|quoting|saying)\b|"
+                      # "…the letter refers back to…": a document pointing to another, not a referral.
+                      r"\b(?:refers?|referring|referred)\s+back\s+to\b", " ", question, flags=re.I)
+    question = re.sub(r"\b(letter|report|article|piece|sef|evaluation|it)\s+(?:refers?|referred)\s+to\b", r"\1", question, flags=re.I)
     # "…How have we addressed that?" asks what was done about what the question has said.
     question = re.sub(r"\b(?:how|what)\s+(?:have|has|did|do|does|are|is|were|was)\s+(?:we|they|the council|you|managers|leaders)\s+"
                       r"(?:been\s+|now\s+)?(?:address(?:ed|ing)?|tackl(?:ed|ing)|respond(?:ed|ing)\s+to|deal(?:t|ing)\s+with|"

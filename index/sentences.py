@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from index.query import Hints
-from index.question import BYLINE, DAY_DATE, FIGURES, OFFICER, SCOPE, content_terms, has_type, names_in, new_value, proper_names, question_numbers
+from index.question import (BYLINE, DAY_DATE, FIGURES, OFFICER, SCOPE, content_terms, earlier_date, has_type, names_in, new_value,
+                            proper_names, question_numbers)
 from index.text import sentence_spans, terms
 from index.types import Passage
 from index.vocabulary import abbreviation_terms, seen_term, term_match, with_phrases
@@ -292,6 +293,8 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
         c.prior = p.score / top
         c.typed = (has_type(c.text, expect, people) and new_value(c.text, expect, stated)
                    and (not target or bool(_TARGET_FIGURE.search(c.text)))) if expect else True
+        if c.typed and expect == "date" and not earlier_date(c.text, question, hints):
+            c.typed = False
         if c.typed and expect == "name" and not names_in(c.text) - set(proper_names(question)):
             # "Which council was Barnet's improvement partner?" is not answered by "Barnet".
             c.typed = False

@@ -465,3 +465,43 @@ def test_a_comparison_that_also_asks_for_a_figure_is_answered_as_both(assistant)
 def test_a_visit_given_the_wrong_year_or_council_is_answered_from_the_visit_it_was(assistant, question, wanted):
     result = assistant.ask(question)
     assert wanted in result.text, result.text
+
+
+@pytest.mark.parametrize("question, wanted", [
+    # Someone who came without inspecting "observed" the visit, in whatever words the question puts it.
+    ("My supervisor said there was someone on the 2022 visit who was just watching and not inspecting - who was that?",
+     "Nhlanganiso Nyathi"),
+    ("Besides the two inspectors, was anyone else present on the May 2022 visit in a non-inspecting capacity?",
+     "Nhlanganiso Nyathi"),
+    # "Which two inspectors…", "which Ofsted inspectors…" ask for the inspectors; what the answer is
+    # for ("press release draft:") is no subject, and no news piece.
+    ("Writing up my reflective log on the front door: which two inspectors came out to look at our MASH in March 2018?",
+     "Louise Warren"),
+    ("press release draft: which ofsted inspectors came in for the march 2018 front door visit?", "Louise Warren"),
+    # "A journalist is asking…" asks for no byline; "which agencies are part of" for a list.
+    ("A journalist is asking which agencies are part of our safeguarding hub - what did the news coverage list?",
+     "substance misuse services"),
+    ("According to the CYPN piece, which agencies and services are represented in the B&D MASH?",
+     "substance misuse services"),
+    # A date before the visit the question names: not that visit's own.
+    ("Before the 2018 visit to the front door, when had Ofsted last done a proper inspection of us?", "May 2014"),
+    ("When the 2018 front-door letter refers back to Ofsted's previous inspection of B&D, what month and year does "
+     "it give?", "May 2014"),
+    ("Before their November 2018 monitoring visit, when had inspectors last looked at Barnet's MASH?", "February 2018"),
+])
+def test_who_and_when_questions_put_in_staff_words(assistant, question, wanted):
+    result = assistant.ask(question)
+    assert wanted in result.text, result.text
+
+
+def test_what_each_of_two_named_visits_looked_at_is_each_letters_remit(assistant):
+    result = assistant.ask("what was each of our two ofsted focused visits actually looking at - 2018 vs 2022?")
+    assert "multi-agency safeguarding hub" in result.text and "early permanence" in result.text, result.text
+    assert "News article" not in result.text, "the question names the focused visits' letters"
+
+
+def test_the_inspectors_of_a_visit_no_letter_records_are_not_another_councils(assistant):
+    # Waltham Forest's visit is known only from the news piece, which does not name its inspectors.
+    result = assistant.ask("Which inspectors carried out the Waltham Forest focused visit that the CYPN piece reports "
+                           "alongside B&D?")
+    assert result.abstained, result.text
