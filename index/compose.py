@@ -20,7 +20,10 @@ COMPARE_MIN = 0.2
 #: refers back to it ("Permanence planning and practice for these children are weak…"), or
 #: qualifies it ("However, these changes are still too recent…").
 REASON = re.compile(r"\b(?:because|due to|consequence|as a result|caused by|owing to|reasons?|result of)\b", re.I)
-ANAPHOR = re.compile(r"^(?:[\w'’,-]+\s+){0,7}?(?:these|those)\s+\w+", re.I)
+ANAPHOR = re.compile(r"^(?:[\w'’,-]+\s+){0,7}?(?:these|those)\s+\w+|"
+                     # What the finding before it leads to: "This has a detrimental effect on some children…"
+                     r"^(?:This|That|It)\s+(?:has|had|means|meant|leads?|led|results?|resulted|inhibits?|affects?|causes?|"
+                     r"caused|creates?|limits?|prevents?|impacts?|hampers?|hinders?|undermines?)\b")
 QUALIFIER = re.compile(r"^(?:However|But|Although|Nevertheless|Nonetheless|Despite this|Even so|That said|Yet)\b")
 #: A sentence that adds to the one before it ("Inspectors also raised concerns that referrals…"
 #: after "Areas of improvement … include ensuring management oversight…").

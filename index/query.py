@@ -103,7 +103,8 @@ ABBREVIATIONS = {
 
 #: Abbreviations with an ampersand, which word-based matching cannot see: spelled out before
 #: anything else reads the question ("A&I caseloads" → "assessment and intervention caseloads").
-_AMPERSANDS = {"a&i": "assessment and intervention", "b&d": "Barking and Dagenham", "lb b&d": "Barking and Dagenham"}
+_AMPERSANDS = {"a&i": "assessment and intervention", "b&d": "Barking and Dagenham", "lb b&d": "Barking and Dagenham",
+               "lbbd": "Barking and Dagenham"}
 _AMPERSAND = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(_AMPERSANDS, key=len, reverse=True)) + r")\b", re.I)
 
 

@@ -50,7 +50,8 @@ _DATE_REQUEST = set(terms("date dates dated day days month months year years tim
 _IMPROVE_REQUEST = set(terms("improve improvement improvements improving must should need needs recommendation "
                              "recommendations area areas weakness weaknesses priority priorities fix fixing want wanted wanting "
                              "ask asked tell told act"))
-_IMPROVE_Q = re.compile(r"\b(?:improve|improvements?|improving|recommendations?|areas? for|weakness|must|"
+#: ("The pace of improvement" is how fast things improve, not what must; "areas of improvement" are.)
+_IMPROVE_Q = re.compile(r"\b(?:improve(?!ments?\b)|(?<!\bof )improvements?|areas? of improvement|improving|recommendations?|areas? for|weakness|must|"
                         r"should|needs? to|priorit|fix|put right|sort out|work on|act on|"
                         # "the areas the inspectors asked us to act on", "what they told us to do"
                         r"(?:ask(?:ed|ing)?|tell(?:ing)?|told|want(?:ed|ing)?) (?:us|the council|the local authority|them) to\b)", re.I)
@@ -145,7 +146,7 @@ _GRADE_Q = re.compile(r"\b(?:what|which)\s+(?:(?:was|is|were|did)\s+)?(?:(?:the|
                       r"\bwhat (?:was|were|is|are) [\w\s'’]{1,40}?\b(?:judged|graded|rated)\b(?!\s+(?:as\s+)?(?:outstanding|good|"
                       r"inadequate|requires))", re.I)
 _LIST_Q = re.compile(
-    r"\b(?:what needs to improve|improve|improvements?|recommendations?|areas? (?:for|requiring)|"
+    r"\b(?:what needs to improve|improve(?!ments?\b)|(?<!\bof )improvements?|areas? of improvement|recommendations?|areas? (?:for|requiring)|"
     r"weakness(?:es)?|strengths?|priorit(?:y|ies)|concerns?|findings|list|actions?|worries|issues|problems|"
     r"praised?|things|activit(?:y|ies)|measures|steps|initiatives|arrangements|fix|put right|sort out|act on|"
     r"summari[sz]e)\b|(?:ask(?:ed|ing)?|tell(?:ing)?|told|want(?:ed|ing)?) (?:us|the council|the local authority|them) to\b|"
@@ -637,10 +638,13 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     if hints.years and not re.search(r"\b(?:19|20)\d\d\b", question):
         question = DOCUMENT_ORDER.sub(" ", question)
     # "Since the close of last financial year" is a period, as "2021/22" is; whether something "held
-    # up" asks how it moved, which the sentences on each side say in their own words.
+    # up" asks how it moved, and what is "holding back" something what affects it, which the
+    # sentences say in their own words.
     question = re.sub(r"\b(?:since\s+|at\s+|by\s+)?(?:the\s+)?(?:close|end|start|beginning)\s+of\s+(?:the\s+)?(?:last\s+|this\s+|previous\s+)?"
                       r"(?:(?:financial\s+|fiscal\s+)?year\b|(?=(?:19|20)\d\d\b))|\b(?:last|this|previous)\s+(?:financial|fiscal)\s+year\b|"
-                      r"\b(?:held|hold|holding|kept|keeping)\s+up\b", " ", question, flags=re.I)
+                      r"\b(?:held|hold|holding|kept|keeping)\s+up\b|"
+                      # What is "holding back" improvement is what the documents say affects or limits it.
+                      r"\b(?:held|hold|holds|holding)\s+(?:\w+\s+)?back\b", " ", question, flags=re.I)
     # "The letter keeps comparing things with 'the last inspection'": how it is put, not what is asked.
     question = re.sub(r"\bkeeps?\s+(?:on\s+)?(?:comparing\s+(?:things\s+|it\s+|us\s+)?(?:with|to)|mentioning|referring\s+to|"
                       r"talking\s+about|bringing\s+up|going\s+on\s+about|citing|quoting|saying)\b|"
@@ -651,6 +655,8 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     question = re.sub(r"\b(?:how|what)\s+(?:have|has|did|do|does|are|is|were|was)\s+(?:we|they|the council|you|managers|leaders)\s+"
                       r"(?:been\s+|now\s+)?(?:address(?:ed|ing)?|tackl(?:ed|ing)|respond(?:ed|ing)\s+to|deal(?:t|ing)\s+with|"
                       r"done\s+about|doing\s+about)\s+(?:that|this|it|them|those|these)\b", " ", question, flags=re.I)
+    # "A councillor wants to know if…" says who asks.
+    question = re.sub(r"\b(?:wants?|wanted|would like|needs?|needed|asked|asking|asks)\s+to\s+know\b", " ", question, flags=re.I)
     # "…, is that right?" asks for the claim to be checked, and names no subject.
     question = re.sub(r"\b(?:is|was|isn['’]t|wasn['’]t) (?:that|this|it) (?:right|correct|true|accurate|so)\b|"
                       r"\bam i (?:right|correct)\b|,\s*right\s*\?\s*$", " ", question, flags=re.I)

@@ -218,6 +218,19 @@ def spelled_out_acronyms(question: str) -> list[str]:
     return out
 
 
+#: "CP plans", "CIN plans", "EHC plans": a plan named by the abbreviation of what it is for.
+_ABBREVIATED_PLAN = re.compile(r"\b([A-Z]{2,5})\s+plans?\b")
+
+
+def other_plan(question: str, text: str) -> bool:
+    """Whether ``text`` speaks of another kind of plan than the one ``question`` names, and of none
+    the question names ("CIN plans" to a question on "CP plans")."""
+    asked = {m.group(1).lower() for m in _ABBREVIATED_PLAN.finditer(question)}
+    found = {m.group(1).lower() for m in _ABBREVIATED_PLAN.finditer(text)}
+    # ("…And on CP plans? What about CIN?" names CIN too.)
+    return bool(asked and found and not found & set(re.findall(r"[a-z]+", question.lower())))
+
+
 def _weight(term: str, idf, known, names: set[str]) -> float:
     """A subject word's weight: its idf (an abbreviation's, that of the words it stands for); a
     word no document uses weighs UNSEEN_WEIGHT of that, unless it is a name or an acronym ("FGM",
@@ -297,6 +310,9 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
             c.typed = False
         if c.typed and expect == "name" and not names_in(c.text) - set(proper_names(question)):
             # "Which council was Barnet's improvement partner?" is not answered by "Barnet".
+            c.typed = False
+        if c.typed and expect in FIGURES and other_plan(question, c.text):
+            # "443 children on CP plans" is not counted by "613 on CIN plans".
             c.typed = False
         if c.typed and named and not named & present:
             # "Which mosque was it?" is answered by a sentence naming a mosque, not by any name.

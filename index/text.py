@@ -104,18 +104,28 @@ def terms(text: str) -> list[str]:
 
 #: Changes whenever ``terms`` would split or stem a text differently: an index of terms saved
 #: under another version is rebuilt (see index.keyword).
-TERMS_VERSION = 2
+TERMS_VERSION = 3
 
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A deliberately light stemmer: plurals and common verb endings, nothing that merges distinct words."""
-    if word.isdigit() or len(word) <= 3:
+    """A deliberately light stemmer: plurals and common verb endings, nothing that merges distinct words.
+    "Speed", "proceed" and "embed" end in "ed" without being past tenses; "embedded" and "referred"
+    double a consonant that "embed" and "refer" have once."""
+    if word.isdigit() or len(word) <= 3 or word in _NOT_PAST:
         return word
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""), ("edly", ""),
                          ("ed", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 return word
-            return word[: len(word) - len(suffix)] + repl
+            if suffix == "ed" and word.endswith("eed"):
+                return word
+            base = word[: len(word) - len(suffix)] + repl
+            if suffix in ("ed", "ing", "ings") and len(base) >= 4 and base[-1] == base[-2] and base[-1] in "bdgmnprt":
+                base = base[:-1]
+            return base
     return word
+
+
+_NOT_PAST = frozenset({"embed", "hundred", "sacred", "kindred"})

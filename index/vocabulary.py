@@ -54,7 +54,8 @@ _CLASSES = [set(terms(words)) for words in (
     "morale motivation mood",
     # "The inspection that preceded the 2018 visit" is the last one ("since the last Ofsted inspection").
     "previous preceding preceded prior last",
-    "speed pace",
+    "speed pace timeliness slow slowly slower",
+    "reach scale extent",
     # Someone who came on a visit without inspecting "observed" it.
     "observe observed observer observing watch watched watching shadow shadowed shadowing",
     # The light stemmer leaves "inaccurate" and "inaccuracies" apart.

@@ -687,6 +687,7 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("I'm a DSL. Did the 2018 inspectors say anything about referrals?", "Did the 2018 inspectors say anything about referrals?"),
     ("Which days were the inspectors in? The school got a call around then.", "Which days were the inspectors in?"),
     ("Who led it? The 2022 one.", "Who led it? The 2022 one."),
+    ("What was holding back improvement at LBBD?", "What was holding back improvement at Barking and Dagenham?"),
     ("What did they say? I mean the MASH in 2018 and after.", "What did they say? I mean the MASH in 2018 and after."),
 ])
 def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out(question, spelled):
@@ -718,7 +719,14 @@ def test_the_questions_a_question_asks(question, parts):
     ("Which partners sit in our MASH?", ["partner", "mash"]),  # "it sits alongside…" is not who is in it
     ("I'm drafting a press line: what did inspectors say about consent?", ["consent"]),
     ("Apart from Mr Munday, was the Barnet letter copied to anyone else?", ["copy"]),
-    ("There was someone who wasn't inspecting, just sitting in - who was that?", ["sitt"]),
+    # (The role asked for, one who sat in, is read from the words themselves: see question.ROLES.)
+    ("There was someone who wasn't inspecting, just sitting in - who was that?", []),
+    ("Councillor wants to know if Ofsted blamed slow progress on leaders?", ["blam", "slow", "progress", "leader"]),
+    ("press release draft: which ofsted inspectors came in for the front door visit?", ["front", "door"]),
+    ("A journalist is asking which agencies are part of our MASH", ["agency", "mash"]),
+    # What is "holding back" something names no subject.
+    ("What did inspectors say was holding back the speed of improvement at Barking and Dagenham?",
+     ["speed", "improvement"]),
     # A month that dates a document is no subject word; one that dates a figure is.
     ("What did the May 2022 focused visit find about consent?", ["consent"]),
     ("Where had CP numbers got to by Sept?", ["cp", "september"]),
@@ -911,3 +919,32 @@ def test_what_was_done_about_a_claim_names_no_subject_of_its_own(analyzer):
                 "file. How have we addressed that?")
     found = content_terms(question, analyzer.analyze(question))
     assert "address" not in found and {"step", "decision", "record"} <= set(found)
+
+
+@pytest.mark.parametrize("word, stemmed", [
+    # Not past tenses: "speed" is not "spe", nor "proceed" "proce".
+    ("speed", "speed"), ("proceed", "proceed"), ("proceedings", "proceed"), ("embed", "embed"),
+    # A consonant doubled before the ending is the word's own once.
+    ("embedded", "embed"), ("referred", "refer"), ("planning", "plan"), ("running", "run"),
+    ("added", "add"), ("filled", "fill"), ("passed", "pass"),
+])
+def test_the_stemmer_keeps_a_words_own_letters(word, stemmed):
+    from index.text import stem
+
+    assert stem(word) == stemmed
+
+
+def test_the_pace_of_improvement_is_not_what_must_improve():
+    from index.question import asks_to_improve
+
+    assert not asks_to_improve("What was holding back the speed and reach of improvement?")
+    assert asks_to_improve("What areas of improvement did the news piece list?")
+    assert asks_to_improve("What improvements did Ofsted want?")
+
+
+def test_a_figure_for_another_kind_of_plan_does_not_answer():
+    from index.sentences import other_plan
+
+    assert other_plan("How many children were on CP plans?", "613 children on CIN plans")
+    assert not other_plan("How many children were on CP plans?", "420 children on CP plans")
+    assert not other_plan("And on CP plans? What about CIN?", "613 children on CIN plans")

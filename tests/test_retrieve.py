@@ -505,3 +505,17 @@ def test_the_inspectors_of_a_visit_no_letter_records_are_not_another_councils(as
     result = assistant.ask("Which inspectors carried out the Waltham Forest focused visit that the CYPN piece reports "
                            "alongside B&D?")
     assert result.abstained, result.text
+
+
+@pytest.mark.parametrize("question, wanted", [
+    # A finding goes on with what it leads to: "This has a detrimental effect… a delay in the delivery of services".
+    ("What was Ofsted's criticism in 2018 about the referrals we get from partner agencies?",
+     "delay in the delivery of services"),
+    # What held improvement back is what "affects the timeliness and scale of improvement", not the list
+    # of what must improve.
+    ("What did the 2022 inspectors say was holding back the speed and reach of improvement at LBBD?",
+     "Lack of leadership capacity"),
+])
+def test_what_a_finding_leads_to_and_what_holds_improvement_back(assistant, question, wanted):
+    result = assistant.ask(question)
+    assert wanted in result.text, result.text
