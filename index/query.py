@@ -579,7 +579,12 @@ _ABOUT = re.compile(r"^\s*(?:ok(?:ay)?[,\s]+|right[,\s]+)?(?:and\s+)?(?:what|how
 def asks_its_own(question: str) -> bool:
     """Whether a follow-up asks a question of its own ("and how many went to uni?") rather than the
     earlier one again about something else ("and in 2022?", "what about Barnet?")."""
-    return bool(_OWN_QUESTION.search(question)) and not _ABOUT.match(question)
+    return bool(_OWN_QUESTION.search(question)) and not _ABOUT.match(question) and not _SAME_POINT.search(question)
+
+
+#: "…say on the same point?", "about the same thing?": the earlier question, asked of another source.
+_SAME_POINT = re.compile(r"\b(?:on|about|regarding|re)\s+(?:the\s+)?(?:same|that|this)\s+(?:point|thing|issue|topic|subject|area|"
+                         r"question|matter|front)\b|\bthe same (?:point|thing|issue|topic|subject)\b", re.I)
 
 
 def _union(first: tuple, second: tuple) -> tuple:

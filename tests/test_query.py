@@ -948,3 +948,10 @@ def test_a_figure_for_another_kind_of_plan_does_not_answer():
     assert other_plan("How many children were on CP plans?", "613 children on CIN plans")
     assert not other_plan("How many children were on CP plans?", "420 children on CP plans")
     assert not other_plan("And on CP plans? What about CIN?", "613 children on CIN plans")
+
+
+def test_on_the_same_point_is_no_question_of_its_own():
+    from index.query import asks_its_own
+
+    assert not asks_its_own("And what did the Barnet letter say on the same point?")
+    assert asks_its_own("And what did the Barnet letter say about consent?")

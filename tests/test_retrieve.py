@@ -519,3 +519,9 @@ def test_the_inspectors_of_a_visit_no_letter_records_are_not_another_councils(as
 def test_what_a_finding_leads_to_and_what_holds_improvement_back(assistant, question, wanted):
     result = assistant.ask(question)
     assert wanted in result.text, result.text
+
+
+def test_the_same_point_asked_of_another_letter_is_the_earlier_question(assistant):
+    result = assistant.ask("And what did the Barnet letter say on the same point?",
+                           history=["What did the 2018 B&D front-door letter find about attendance at strategy discussions?"])
+    assert "nearly all well attended" in result.text, result.text
