@@ -9,9 +9,9 @@ from typing import Iterable, Sequence
 
 from index.types import DocumentMeta
 
-_MONTHS = {m: i for i, m in enumerate(
+MONTH_NUMBERS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
-_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+MONTH_NUMBERS.update({m[:3]: i for m, i in list(MONTH_NUMBERS.items())})
 #: (pattern, kinds, named): named kinds are the document itself ("the May 2022 focused visit said…"),
 #: and a sentence from another kind of document does not fit the question. A full inspection, a
 #: visit, or what "Ofsted" said is also reported in letters and the news: those only steer retrieval.
@@ -429,8 +429,8 @@ class QueryAnalyzer:
             latest = max((self._latest.get(a, 0) for a in found), default=self._latest.get(None, 0))
             if latest > years[0]:
                 years = (years[0], latest)
-        months = tuple(sorted({_MONTHS[m.lower()] for m in re.findall(
-            r"\b(" + "|".join(_MONTHS) + r")\b", question, re.I) if m.lower() != "may" or re.search(
+        months = tuple(sorted({MONTH_NUMBERS[m.lower()] for m in re.findall(
+            r"\b(" + "|".join(MONTH_NUMBERS) + r")\b", question, re.I) if m.lower() != "may" or re.search(
             r"\bmay\s+20\d\d|\bin\s+may\b", question, re.I)}))
         found_kinds = [(kinds, named) for pattern, kinds, named in _KINDS if re.search(pattern, question, re.I)]
         kinds = tuple(dict.fromkeys(k for ks, _ in found_kinds for k in ks))
@@ -637,7 +637,7 @@ def _strip_followup(previous: str, hints: Hints, analyzer: QueryAnalyzer, kinds:
     for name, pattern in analyzer._authority_res:
         text = pattern.sub(" ", text)
     # A month dates the document with its year ("the June 2022 letter"): it goes with it.
-    text = re.sub(r"\b(?:" + "|".join(m for m in _MONTHS if m != "may") + r"|may(?=\s+(?:19|20)\d\d))\.?\s+(?=(?:19|20)\d\d\b)",
+    text = re.sub(r"\b(?:" + "|".join(m for m in MONTH_NUMBERS if m != "may") + r"|may(?=\s+(?:19|20)\d\d))\.?\s+(?=(?:19|20)\d\d\b)",
                   " ", text, flags=re.I)
     text = re.sub(r"\b(?:19|20)\d\d\b", " ", text)
     if kinds:

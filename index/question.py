@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from index.query import DOCUMENT_ORDER, INSPECTION_KINDS, Hints
+from index.query import DOCUMENT_ORDER, INSPECTION_KINDS, MONTH_NUMBERS, Hints
 from index.text import stem, terms
 from index.vocabulary import ASKS_LOOKED_AFTER, CLASS_OF
 
@@ -515,8 +515,7 @@ def earlier_date(text: str, question: str, hints: Hints) -> bool:
     if len(hints.years) != 1 or not _EARLIER_Q.search(question) or str(hints.years[0]) not in question:
         return True  # (a year carried from an earlier question comes without its month)
     bound = (hints.years[0], hints.months[0] if len(hints.months) == 1 else 0)
-    months = {m.lower(): i for i, m in enumerate(_MONTH[3:-1].split("|"), 1)}
-    dated = [(int(y), months[m.lower()]) for m, y in re.findall(rf"\b({_MONTH})\s+((?:19|20)\d\d)\b", text)]
+    dated = [(int(y), MONTH_NUMBERS[m.lower()]) for m, y in re.findall(rf"\b({_MONTH})\s+((?:19|20)\d\d)\b", text)]
     dated += [(int(y), 0) for y in re.findall(r"\b(?:19|20)\d\d\b", text)]
     return any(d < bound for d in dated)
 
