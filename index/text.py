@@ -104,14 +104,15 @@ def terms(text: str) -> list[str]:
 
 #: Changes whenever ``terms`` would split or stem a text differently: an index of terms saved
 #: under another version is rebuilt (see index.keyword).
-TERMS_VERSION = 3
+TERMS_VERSION = 4
 
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately light stemmer: plurals and common verb endings, nothing that merges distinct words.
     "Speed", "proceed" and "embed" end in "ed" without being past tenses; "embedded" and "referred"
-    double a consonant that "embed" and "refer" have once."""
+    double a consonant that "embed" and "refer" have once. A silent final "e" goes, so that "improve"
+    and "grade" meet "improved" and "graded" (improv, grad)."""
     if word.isdigit() or len(word) <= 3 or word in _NOT_PAST:
         return word
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""), ("edly", ""),
@@ -124,8 +125,13 @@ def stem(word: str) -> str:
             base = word[: len(word) - len(suffix)] + repl
             if suffix in ("ed", "ing", "ings") and len(base) >= 4 and base[-1] == base[-2] and base[-1] in "bdgmnprt":
                 base = base[:-1]
-            return base
-    return word
+            return _silent_e(base)
+    return _silent_e(word)
+
+
+def _silent_e(word: str) -> str:
+    # ("A rate" of agency staff is not what "rated" inspections were: it keeps its "e".)
+    return word[:-1] if len(word) >= 4 and word.endswith("e") and not word.endswith("ee") and word != "rate" else word
 
 
 _NOT_PAST = frozenset({"embed", "hundred", "sacred", "kindred"})

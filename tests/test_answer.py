@@ -1099,7 +1099,7 @@ def test_how_many_is_answered_by_a_share_when_nothing_counts_it(any_embedder, an
 def test_which_mosque_or_council_is_answered_by_a_sentence_naming_one(any_embedder, analyzer):
     from index.sentences import named_kind
 
-    assert named_kind("Which mosque was it that Ofsted praised?") == {"mosque"}
+    assert "mosque" in named_kind("Which mosque was it that Ofsted praised?")
     assert "council" in named_kind("Which borough was it?") and named_kind("What is the name of the agency?") == set()
     analyzer = QueryAnalyzer([*METAS, NEWS], home_authority=HOME)
     mosque = passage(VISIT_2018, "Strong practice was seen in promoting wider safeguarding understanding within a "
