@@ -79,7 +79,7 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     # A follow-up that names its own subject ("Did Louise Warren inspect anywhere else?") is scored on
     # its own words; one that points back ("What are managers doing about it?") on the whole topic.
     standalone = own and not re.search(r"\b(?:it|its|this|these|those|them|they|their)\b", question, re.I) \
-        and bool(content_terms(question, hints) or hints.people)
+        and bool(len(content_terms(question, hints)) > 1 or hints.people)
     # One that points back weighs its own words above those it carries ("…about it?").
     own_terms = frozenset(content_terms(question, hints)) if own and not standalone else None
     eligible, q_terms = _eligible(question if standalone else query, query, hints, cands, passages, expect, kind,

@@ -506,7 +506,9 @@ class QueryAnalyzer:
         is elliptical) and its hints, with the earlier turn's authority, period and kind carried over
         where the follow-up does not replace them.
         """
-        if not history or not is_followup(question):
+        from index.question import subject_words
+
+        if not history or not (is_followup(question) or len(subject_words(question, self.analyze(question)).split()) <= 1):
             return question, self.analyze(question)
         # (A follow-up's authority is the earlier turn's unless it names one: "And in 2022?" after a
         # question on Barnet is still about Barnet.)
@@ -579,12 +581,21 @@ _ABOUT = re.compile(r"^\s*(?:ok(?:ay)?[,\s]+|right[,\s]+)?(?:and\s+)?(?:what|how
 def asks_its_own(question: str) -> bool:
     """Whether a follow-up asks a question of its own ("and how many went to uni?") rather than the
     earlier one again about something else ("and in 2022?", "what about Barnet?")."""
-    return bool(_OWN_QUESTION.search(question)) and not _ABOUT.match(question) and not _SAME_POINT.search(question)
+    return bool(_OWN_QUESTION.search(question)) and not _ABOUT.match(question) and not _SAME_POINT.search(question) \
+        and not _SAME_FIGURE.match(question)
 
 
 #: "…say on the same point?", "about the same thing?": the earlier question, asked of another source.
 _SAME_POINT = re.compile(r"\b(?:on|about|regarding|re)\s+(?:the\s+)?(?:same|that|this)\s+(?:point|thing|issue|topic|subject|area|"
                          r"question|matter|front)\b|\bthe same (?:point|thing|issue|topic|subject)\b", re.I)
+
+
+#: "And what was it down to by the self-evaluation?", "where was it at in 2022?": the earlier figure
+#: again, at another time or in another source ("what was it about / for?" asks something new).
+_SAME_FIGURE = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?|then)[,\s]+)*(?:what|where)\s+(?:was|is|were|are|had|has)\s+"
+                          r"(?:it|that|this|they|the (?:figure|number|total|rate|proportion|percentage|count))\s+"
+                          r"(?:(?:got|gone|fallen|dropped|risen|rose|fell|come|climbed)\s+)?(?:(?:down|up|back)\s+)?"
+                          r"(?:to|at|by|then|now|in|according|under|over)\b", re.I)
 
 
 def _union(first: tuple, second: tuple) -> tuple:

@@ -972,3 +972,32 @@ def test_on_the_same_point_is_no_question_of_its_own():
 
     assert not asks_its_own("And what did the Barnet letter say on the same point?")
     assert asks_its_own("And what did the Barnet letter say about consent?")
+
+
+@pytest.mark.parametrize("question", [
+    "And what was it down to by our own self-evaluation at the end of the year?",
+    "Where was it at in 2022?",
+    "So what had the figure fallen to by September?",
+])
+def test_the_same_figure_later_is_no_question_of_its_own(question):
+    from index.query import asks_its_own
+
+    assert not asks_its_own(question)
+
+
+def test_a_question_with_no_subject_of_its_own_follows_the_earlier_one(analyzer):
+    query, hints = analyzer.with_history("What trend did the 2022 inspectors note?",
+                                         ["How many care leavers are in education, employment or training?"])
+    assert "care leavers" in query and hints.carried
+    # One with a subject of its own stands alone.
+    query, hints = analyzer.with_history("What did the 2022 inspectors note about life story work?",
+                                         ["How many care leavers are in education, employment or training?"])
+    assert "care leavers" not in query and not hints.carried
+
+
+
+@pytest.mark.parametrize("question", ["What was it about?", "What was it for?", "What is it called?"])
+def test_what_it_was_about_is_a_question_of_its_own(question):
+    from index.query import asks_its_own
+
+    assert asks_its_own(question)

@@ -372,6 +372,13 @@ def test_a_judgement_stated_of_us_is_corrected_with_the_one_recorded_whatever_it
     ("I sit on the scrutiny committee and would like to know exactly when the inspectors came in for the 2018 visit "
      "to our children's services.",
      [], "7 and 8 March 2018"),
+    # A question with no subject of its own ("what trend…") is about the earlier one's, however it
+    # starts: "trend" alone is no subject.
+    ("And what trend did the 2022 letter note?", ["What proportion of our care leavers are in education, employment or "
+                                                 "training per the self-evaluation?"], "rising"),
+    # "What was it down to…" asks the earlier question again: a figure, later.
+    ("So what was it down to by the December self-evaluation?",
+     ["How many children were on child protection plans at the May 2022 visit?"], "390"),
 ])
 def test_a_follow_up_asks_its_own_question_about_the_earlier_subject(assistant, question, history, wanted):
     result = assistant.ask(question, history=history)
