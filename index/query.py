@@ -61,7 +61,10 @@ BOTH_DOCUMENTS = re.compile(
 _OTHER_AUTHORITY_Q = re.compile(r"\b(?:which|what|another|other|both|either|each|two|any|all|those|these|neighbouring)\s+"
                                 r"(?:[\w'’-]+\s+)?(?:councils?|authorit(?:y|ies)|boroughs?|LAs?|places?|areas?)\b|"
                                 r"\b(?:anywhere|somewhere|elsewhere)\b|\bwho\s+(?:else\s+)?(?:was|got|were)\s+(?:judged|rated|graded)\b", re.I)
-_HOME = re.compile(r"\b(?:we|us|our|ours|ourselves)\b", re.I)
+_HOME = re.compile(r"\b(?:we|us|our|ours|ourselves)\b|"
+                   # "the visit here", "kids round here": the place the person asking works in.
+                   r"\b(?:visits?|visited|came|come|comes|been|inspect\w*|work\w*|live[sd]?|living|children|kids|families|"
+                   r"staff|round|around)\s+here\b|\bhere in (?:the |this )?(?:borough|council|authority)\b", re.I)
 _INSPECTORATE = re.compile(r"\b(?:ofsted|inspectors?|inspection|HMI|inspected)\b", re.I)
 INSPECTION_KINDS = ("focused visit letter", "monitoring visit letter", "ILACS inspection report",
                     "SIF inspection report", "joint targeted area inspection")

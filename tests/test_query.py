@@ -995,6 +995,17 @@ def test_a_question_with_no_subject_of_its_own_follows_the_earlier_one(analyzer)
     assert "care leavers" not in query and not hints.carried
 
 
+@pytest.mark.parametrize("question", ["When Ofsted did the front door visit here in March 2018, what did they find?",
+                                      "How many kids round here are on CP plans?",
+                                      "What does the self-evaluation say about children here in the borough?"])
+def test_here_is_the_home_authority(analyzer, question):
+    hints = analyzer.analyze(question)
+    assert hints.home and "Barking and Dagenham" in hints.authorities
+
+
+def test_here_is_not_always_a_place(analyzer):
+    assert not analyzer.analyze("Here is a question: what did Ofsted find in Barnet?").home
+
 
 @pytest.mark.parametrize("question", ["What was it about?", "What was it for?", "What is it called?"])
 def test_what_it_was_about_is_a_question_of_its_own(question):
