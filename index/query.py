@@ -131,6 +131,7 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            (re.compile(r"\b(?:had|have|has|having) too much on(?: (?:their|my|our|his|her) plates?)?", re.I),
             "had workloads too high"),
            (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number"),
+           (re.compile(r"\b(?:at|by) (?:the )?last count\b", re.I), "latest"),
            # "How many times had Ofsted been back to Barnet?"
            (re.compile(r"\b(?:been|come|gone|went|came) back (?:to|in)\b", re.I), "visited"),
            # "Does our SEF line up with what the inspectors said?", "How did ours stack up against Barnet's?"
@@ -198,7 +199,8 @@ _ASKER = re.compile(
 #: A statement of five words or more after the question ("…? The school got a call around then.",
 #: "…? I keep seeing it mentioned."), not a clarification of it ("…? The 2022 one.", "…? I mean the MASH.").
 _AFTERWORD = re.compile(r"(?<=\?)\s+(?!I mean\b|(?:that|this) is\b|i\.e\.)(?:I|We|The|It|This|That|They|My|Our|Someone|Just|"
-                        r"Apparently|Somebody)\b(?=(?:[^?.!]*?\s){4})[^?]*$")
+                        r"Apparently|Somebody|Nobody|Trying|Need|Asking|Wanted|Want|Putting|Writing|Preparing|Prepping|"
+                        r"Sorry|Thanks|Cheers)\b(?=(?:[^?.!]*?\s){4})[^?]*$")
 
 
 def spell_out(question: str) -> str:

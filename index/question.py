@@ -31,8 +31,9 @@ _GENERIC = set(terms(
     # Who the answer is for ("press release draft:", "a journalist is asking…", "my supervisor said").
     "press release media publicly statement enquiry query journalist reporter casework supervisor tutor educator "
     "ask asks asking asked part "
-    # "How big is…", "their big worries": how a figure or a finding is asked for.
-    "big "
+    # "How big is…", "their big worries", "the headcount at the last count": how a figure or a finding
+    # is asked for.
+    "big headcount count "
     # A season dates something as a month does, and no document is dated by one.
     "spring summer autumn winter"))
 _KIND_WORDS = set(terms("visit visits focused monitoring letter letters self evaluation eval assessment sef news article piece "
@@ -111,7 +112,7 @@ _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what 
                      r"(?:dates?|month|year|day)\b|\b(?:what|which) days\b|^\s*(?:the\s+)?(?:exact\s+|actual\s+)?dates?\b",
                      re.I)
 _NUMBER_Q = re.compile(
-    r"\b(?:how many|how much|how (?:high|big|large|busy)|what (?:percentage|proportion|share|number|figure|rate|level)|"
+    r"\b(?:how many|how much|how (?:high|big|large|busy)|head ?counts?|what (?:percentage|proportion|share|number|figure|rate|level)|"
     r"(?:compare|comparison)\b.*\b(?:numbers?|figures?)|(?:numbers?|figures?)\b.*\bcompare|"
     r"which (?:percentage|figure|number)|per ?cent|how often|average|avg|caseloads? (?:were|was|are|is)(?!\s+(?:\w+ly\s+)?(?:manageable|unmanageable|reasonable|high|low|too|ok|okay|fine|safe|good)\b)|"
     r"\bwhich (?:\w+ )?visit (?:was|is)\b|"
@@ -321,6 +322,7 @@ _THERE_ANY_WHO = re.compile(r"^(\s*(?:is|are|was|were)\s+there\s+(?:any|an?|some
 _BARE_WHICH = re.compile(r"^\s*which(?:\s+one|\s+ones)?(?:\s+(?:was|is|were|are)\s+(?:it|that|they))?\s*\?\s*$", re.I)
 #: A statement (a sentence ending in a full stop) and then the question.
 _STATEMENT_THEN_QUESTION = re.compile(r"^([^?]*?[a-z0-9)'’\"”]\.)\s+([A-Z][^.]*\?)\s*$")
+_QUESTION_THEN_STATEMENT = re.compile(r"^([^?]+\?)\s+([^?]+)$")
 _LEADING_CLAUSE = re.compile(r"^\s*(?:in (?:19|20)\d\d,\s*)?(?:when|since|as|after|before|while|if|now that)\b[^,?]*,\s*(?=(?:what|who|how|why|which|"
                              r"where|when|did|does|do|is|are|was|were|can)\b)", re.I)
 
@@ -343,6 +345,11 @@ def expected_type(question: str) -> str | None:
         if not other:
             return None
         question = f"Which {other.group(1)} was it?"
+    # "When did we bring in the QA framework? Trying to work out how much of a track record it
+    # has.": what follows the question only says why it is asked.
+    after = _QUESTION_THEN_STATEMENT.match(question)
+    if after and not _INTERROGATIVE.match(after.group(2)):
+        question = after.group(1)
     question = _TRAILING_CLAUSE.sub(r"\1", _LEADING_CLAUSE.sub("", question))
     # "…our work with mums who've had several children removed?" asks for no person.
     question = _RELATIVE_WHO.sub(r"\1 that", question)
@@ -367,7 +374,7 @@ def expected_type(question: str) -> str | None:
         if _SHARE_OF_Q.search(question):
             # "Of the kids coming into care, how many come in on police protection?": a count or a share.
             return "number"
-        return "count" if re.search(r"\b(?:how many|numbers?|figures?)\b|\bwhich (?:\w+ )?visit\b", question, re.I) \
+        return "count" if re.search(r"\b(?:how many|numbers?|figures?|head ?counts?)\b|\bwhich (?:\w+ )?visit\b", question, re.I) \
             else "number"
     if _WHO_ORGANISATION_Q.search(question):
         # "Who was Barnet's improvement partner?": an organisation, by its name.

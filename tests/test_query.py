@@ -415,6 +415,9 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     ("What is Barnet's number of children in care?", "count"),
     ("What percentage of our care leavers are in EET?", "percent"),
     ("How many LAC do we have?", "count"),
+    ("Looked-after headcount in the self-assessment?", "count"),
+    # What follows the question says why it is asked ("how much of a track record…"), not what.
+    ("When did we bring in the QA framework? Trying to work out how much of a track record it has.", "date"),
     ("How does the CP plan number Ofsted quoted in May 2022 compare with the figures in our self-evaluation?", "count"),
     ("How high has demand been in 2022?", "number"),
     ("Did Louise Warren inspect anywhere else that year?", "visit"),
@@ -689,6 +692,8 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("I'm a DSL. Did the 2018 inspectors say anything about referrals?", "Did the 2018 inspectors say anything about referrals?"),
     ("Which days were the inspectors in? The school got a call around then.", "Which days were the inspectors in?"),
     ("Who led it? The 2022 one.", "Who led it? The 2022 one."),
+    ("What grade did we get in 2014? Nobody ever told us carers.", "What grade did we get in 2014?"),
+    ("How many LAC at the last count?", "How many LAC latest?"),
     ("What was holding back improvement at LBBD?", "What was holding back improvement at Barking and Dagenham?"),
     ("What did they say? I mean the MASH in 2018 and after.", "What did they say? I mean the MASH in 2018 and after."),
 ])
