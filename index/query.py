@@ -196,11 +196,16 @@ _ASKER = re.compile(
     r"(?:know|understand|find out|hear|learn)\b(?:\s+(?:about|of)\b)?", re.I)
 
 
-#: A statement of five words or more after the question ("…? The school got a call around then.",
-#: "…? I keep seeing it mentioned."), not a clarification of it ("…? The 2022 one.", "…? I mean the MASH.").
-_AFTERWORD = re.compile(r"(?<=\?)\s+(?!I mean\b|(?:that|this) is\b|i\.e\.)(?:I|We|The|It|This|That|They|My|Our|Someone|Just|"
-                        r"Apparently|Somebody|Nobody|Trying|Need|Asking|Wanted|Want|Putting|Writing|Preparing|Prepping|"
-                        r"Sorry|Thanks|Cheers)\b(?=(?:[^?.!]*?\s){4})[^?]*$")
+#: A statement of five words or more after the question, however it starts ("…? The school got a call
+#: around then.", "…? A few of us were spoken to and I want the dates right."), not a clarification of
+#: it ("…? The 2022 one.", "…? I mean the MASH.", "…? Something about schools and GPs.") nor a further
+#: request ("…? Compare their view with the SEF.").
+_AFTERWORD = re.compile(r"(?<=\?)\s+(?!I mean\b|(?:that|this) is\b|i\.e\.|(?:especially|specifically|particularly|mainly|"
+                        r"only|not|including|in particular|looking at|both|either|for|about|re|regarding|on|as|"
+                        r"and|or|but|also|what|how|why|which|who|whom|whose|when|where|is|are|was|were|do|does|did|"
+                        r"has|have|had|can|could|will|would|should|give|list|tell|show|name|please|compare|contrast|set|"
+                        r"something|anything|stuff|summari[sz]e|explain|describe|pull|find|remind|include)\b)"
+                        r"[A-Z][\w'’]*\b(?=(?:[^?.!]*?\s){4})[^?]*$", re.I)
 
 
 def spell_out(question: str) -> str:

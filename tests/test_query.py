@@ -694,6 +694,13 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("Who led it? The 2022 one.", "Who led it? The 2022 one."),
     ("What grade did we get in 2014? Nobody ever told us carers.", "What grade did we get in 2014?"),
     ("How many LAC at the last count?", "How many LAC latest?"),
+    ("When were Ofsted in for the 2018 visit? A few of us from partner agencies were spoken to.",
+     "When were Ofsted in for the 2018 visit?"),
+    ("What is our virtual school called? need it spelled right for the piece", "What is our virtual school called?"),
+    ("What did we say still needed sorting? Something about schools and GPs in the MASH.",
+     "What did we say still needed sorting? Something about schools and GPs in the MASH."),
+    ("Has consent recording changed since 2018? Compare their view with what we say in the SEF.",
+     "Has consent recording changed since 2018? Compare their view with what we say in the SEF."),
     ("What was holding back improvement at LBBD?", "What was holding back improvement at Barking and Dagenham?"),
     ("What did they say? I mean the MASH in 2018 and after.", "What did they say? I mean the MASH in 2018 and after."),
 ])
