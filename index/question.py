@@ -301,15 +301,18 @@ _WHO_TAKES_PART = re.compile(r"\bwho (?:sits?|works?|is|are)\s+(?:in|on|at|part 
                              r"\bwho (?:attends?|makes? up|takes? part)\b", re.I)
 #: A question for what something is called: an organisation, a council, a service by its name.
 _NAME_Q = re.compile(r"\bwhat(?:['’]s| is| was| were)\s+(?:the\s+)?names?\s+of\b|\bwhat (?:is|was|are|were) (?:it|they) called\b|"
-                     r"\bwhich (?:other\s+)?(?:[\w'’-]+\s+)?(?:councils?|organi[sz]ations?|agency|agencies|charity|charities|"
+                     r"\bwhich (?:other\s+)?(?:[\w'’-]+\s+){0,2}?(?:councils?|organi[sz]ations?|agency|agencies|charity|charities|"
                      r"provider|company|firm|partner|borough|local authority|mosques?|church(?:es)?|schools?|academ(?:y|ies)|hospitals?|"
                      r"universit(?:y|ies)|colleges?)\b(?:\s+or\s+[\w-]+)?"
-                     r"(?=\s+(?:was|is|were|are|did|does|had|has|worked|works|visited|covered|got)\b)", re.I)
+                     r"(?=\s+(?:was|is|were|are|did|does|do|had|has|worked|works|visited|covered|got)\b)", re.I)
 #: "Which agencies are part of our MASH?" asks who takes part, as a list of services, not for a name.
 _MEMBERS_Q = re.compile(r"\bwhich (?:[\w'’-]+\s+)?(?:agencies|organi[sz]ations|services|partners|professionals)\s+(?:and\s+\w+\s+)?"
                         r"(?:are|were)\s+(?:all\s+)?(?:part of|in|on|represented|involved|co-located|based|included)\b", re.I)
 _WHO_ORGANISATION_Q = re.compile(r"\bwho (?:is|was|are|were) (?:[\w'’]+\s+){0,3}?(?:improvement )?(?:partners?|agency|agencies|"
-                                 r"organi[sz]ations?|provider|charity|company|firm)\b", re.I)
+                                 r"organi[sz]ations?|provider|charity|company|firm)\b|"
+                                 # "Who is the council partnering with on its CSA work?"
+                                 r"\bwho (?:is|are|was|were|has|have|had|did|does|do) (?:[\w'’]+\s+){0,3}?(?:partner(?:ing|ed)?|"
+                                 r"collaborat(?:e|ing|ed)|team(?:ing|ed) up) with\b", re.I)
 #: Capitalised words that name no organisation or place a "name" question asks for.
 _NOT_A_NAME = set("Ofsted Her His Majesty Majesty's Majesty’s Inspector Inspectors HMI SHMI Mr Mrs Ms Dr Council "
                   "January February March April May June July August September October November December "

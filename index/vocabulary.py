@@ -138,8 +138,11 @@ def abbreviation_terms(term: str) -> list[str]:
 #: speaks of one only when it holds the whole phrase.
 SECTOR_PHRASES = re.compile(
     r"\b(?:young carers?|private(?:ly)? fostering|privately fostered|forced marriages?|county lines|"
-    r"children missing (?:from )?education|elective home education|modern slavery|kinship care|youth justice|"
-    r"short breaks?|corporate parent(?:s|ing)?|family hubs?|staying put|special guardianship)\b", re.I)
+    r"children missing (?:from )?education|elective(?:ly)? home[- ]educat(?:ion|ed)|home[- ]educated|modern slavery|"
+    r"kinship care|youth justice|short breaks?|corporate parent(?:s|ing)?|family hubs?|staying put|special guardianship|"
+    # A plan or a figure of its own: "how many have an EHCP?" is not answered by a care plan, nor
+    # "CAMHS waiting times" by children waiting for something else, nor an overspend by spending.
+    r"education,? health and care plans?|ehcps?|waiting (?:times?|lists?)|overspen(?:d|ds|t)|underspen(?:d|ds|t))\b", re.I)
 
 
 def unspoken_phrases(question: str, texts) -> list[str]:

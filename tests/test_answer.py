@@ -937,6 +937,22 @@ def test_a_sector_phrase_is_answered_only_by_a_passage_that_holds_it(any_embedde
     assert not found.abstained and "Young carers are identified early" in found.text, found.text
 
 
+@pytest.mark.parametrize("question, phrase", [
+    ("How many of our children in care have an EHCP?", "ehcp"),
+    ("How many children in the borough are electively home educated?", "electively home educated"),
+    ("What are the CAMHS waiting times?", "waiting times"),
+    ("How big is the children's social care overspend?", "overspend"),
+])
+def test_a_plan_or_figure_of_its_own_is_a_sector_phrase(question, phrase):
+    from index.vocabulary import unspoken_phrases
+
+    held = ["Almost all children in care have a permanence plan recorded.",
+            "Children and families waiting for early help receive it within ten days.",
+            "Spending on placements has been reviewed."]
+    assert unspoken_phrases(question, held) == [phrase]
+    assert unspoken_phrases(question, held + [f"A passage on {phrase}."]) == []
+
+
 # -- whose words a news piece quotes ------------------------------------------------------------
 
 PRESS = DocumentMeta(doc="press.txt", hash="p", title="Ofsted praises multi-agency work", doc_type="news article",

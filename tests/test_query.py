@@ -476,6 +476,9 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
      "inspector"),
     # A question for what something is called.
     ("What is the name of the regional adoption agency we work with?", "name"),
+    ("Which regional adoption agency are we in?", "name"),
+    ("Which regional adoption agency do we work with?", "name"),
+    ("Who is the council partnering with on its child sexual abuse work?", "name"),
     ("Which council or organisation was Barnet's improvement partner?", "name"),
     ("What is the name of the lead inspector?", "inspector"),
     ("Who was Barnet's improvement partner that helped them after going inadequate?", "name"),
