@@ -264,6 +264,7 @@ _CLAUSE_BREAK = re.compile(r"\s+(?:and|plus|but|while|whereas|vs\.?|versus|compa
 
 
 _VISIT_DATE_Q = re.compile(
+    r"\bwhen (?:exactly |precisely )?(?:were|was) (?:ofsted|the inspectors?|inspectors|they|hmis?) (?:\w+ )?in\b|"
     r"\bwhen (?:did|was|were) (?:ofsted|the inspectors?|inspectors|they|hmis?|the visit|it)\b[^?]*\b(?:come|came|visit\w*|"
     r"arrive|on site|take place|happen)|\b(?:dates?|days?) (?:of|for) the (?:[\w'’-]+ ){0,3}(?:visit|inspection)|"
     r"\bon[- ]site\b|\bwhen was the (?:[\w'’-]+ ){0,4}(?:visit|inspection)\b|\b(?:dates|days)\b[^?]*\b(?:visit|inspect\w*|came|was in|"
@@ -280,7 +281,7 @@ _TRAILING_CLAUSE = re.compile(r"^(\s*(?:[^:?]{0,80}:\s*|[^?]{0,80}?\s[-–]\s+|[
 #: "What support did they find for young people leaving care who are struggling…?": within a question
 #: another word asks, a "who" after a noun opens a relative clause; after "and", "know" or "tell me"
 #: it asks, and before "led" or "was the lead" it names the person the question is about.
-_OTHER_ASKS = re.compile(r"^\s*(?:what|how|why|where|which|did|does|do|is|are|was|were|has|have|had|can|could|should|"
+_OTHER_ASKS = re.compile(r"^\s*(?:(?:and|so|but|also|then|ok(?:ay)?)[,\s]+)*(?:what|how|why|where|which|did|does|do|is|are|was|were|has|have|had|can|could|should|"
                          r"would|will)\b", re.I)
 _NOUN_WHO = re.compile(r"\b(?!(?:and|or|but|me|us|them|know|knew|tell|told|ask|asked|wonder|wondering|say|said|see|"
                        r"check|out|sure|clear|about|on|to|of|exactly|confirm|remind|show|find|identify|note|list|"

@@ -477,6 +477,10 @@ def test_expand_leaves_ordinary_words_and_unknown_terms_alone(question):
     # A question for what something is called.
     ("What is the name of the regional adoption agency we work with?", "name"),
     ("Which regional adoption agency are we in?", "name"),
+    # "When were the inspectors in…" asks the visit's dates; a "when" after an opening "and" that
+    # asks something else is a clause of that question.
+    ("When exactly were the inspectors in looking at how we plan permanent homes?", "visit"),
+    ("And is there anything about initial health assessments when they first come into care?", None),
     ("Which regional adoption agency do we work with?", "name"),
     ("Who is the council partnering with on its child sexual abuse work?", "name"),
     ("Which council or organisation was Barnet's improvement partner?", "name"),
