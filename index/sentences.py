@@ -267,9 +267,17 @@ def score(question: str, hints: Hints, cands: list[Candidate], passages: list[Pa
            remit: frozenset[str] = frozenset()) -> list[str]:
     q_terms = content_terms(question, hints)
     names = set(terms(" ".join(proper_names(question))))
-    weights = {t: _weight(t, idf, known, names) * (CARRIED_WEIGHT if own_terms is not None and t not in own_terms else 1.0)
-               * (REMIT_WEIGHT if remit and term_match(t, remit) else 1.0)
+    weights = {t: _weight(t, idf, known, names) * (REMIT_WEIGHT if remit and term_match(t, remit) else 1.0)
                for t in q_terms}
+    if own_terms is not None:
+        # Words carried from the earlier question weigh CARRIED_WEIGHT of their own, and together no
+        # more than the follow-up's own words: "And university – how many?" after a question on care
+        # leavers in education, employment or training asks about university, which one sentence
+        # holds without those four words.
+        own = sum(w for t, w in weights.items() if t in own_terms)
+        carried = sum(w for t, w in weights.items() if t not in own_terms)
+        share = CARRIED_WEIGHT * (min(1.0, own / carried) if own and carried else 1.0)
+        weights = {t: w if t in own_terms else w * share for t, w in weights.items()}
     total = sum(weights.values()) or 1.0
     top = max((p.score for p in passages), default=1.0) or 1.0
     # A figure the question states is not its answer, unless the question states it to be checked.

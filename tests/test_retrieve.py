@@ -376,6 +376,9 @@ def test_a_judgement_stated_of_us_is_corrected_with_the_one_recorded_whatever_it
     # starts: "trend" alone is no subject.
     ("And what trend did the 2022 letter note?", ["What proportion of our care leavers are in education, employment or "
                                                  "training per the self-evaluation?"], "rising"),
+    # The earlier subject weighs no more than the follow-up's own: university, not care leavers' EET.
+    ("And uni - how many went this year compared with last?",
+     ["How many of our care leavers are in education, employment or training?"], "8 students"),
     # "What was it down to…" asks the earlier question again: a figure, later.
     ("So what was it down to by the December self-evaluation?",
      ["How many children were on child protection plans at the May 2022 visit?"], "390"),
