@@ -81,9 +81,11 @@ class Assistant:
         # A comparison that also asks for a figure ("What have we said in the SEF about it since,
         # and how many are in residential now?") is a comparison and a question for the figure, when
         # each part names its own subject ("…and where had we got to by the December SEF?" names none).
+        # So is one asking two facts of each side ("the dates and the lead inspector for each of our
+        # two visits").
         types = {expected_type(part) for part in parts}
         own = all(set(content_terms(part, self.analyzer.analyze(part))) - MONTH_TERMS for part in parts)
-        return parts if len(types) > 1 and types & FIGURES and own else []
+        return parts if len(types) > 1 and (types & FIGURES and own or None not in types) else []
 
     def ask(self, question: str, filters: Filters | dict | None = None, history: Sequence = (),
             k: int | None = None) -> Answer:

@@ -583,7 +583,9 @@ class QueryAnalyzer:
 _REFERS_TO_SOURCE = re.compile(r"\b(?:it|its|they|them|their|the letter|the visit|the report|that visit|that letter)\b",
                                re.I)
 _OWN_QUESTION = re.compile(r"\b(?:who|whom|when|what|which|where|why|how)\b|^\s*(?:\w+[,\s]+){0,2}?(?:did|does|do|was|"
-                           r"were|is|are|has|have|had|can|could)\b", re.I)
+                           r"were|is|are|has|have|had|can|could)\b|"
+                           # "Give me the lead inspector for each of them."
+                           r"^\s*(?:(?:and|so|then|also|now)[,\s]+)?(?:please\s+)?(?:give|tell|list|show|name|send)\b", re.I)
 _ABOUT = re.compile(r"^\s*(?:ok(?:ay)?[,\s]+|right[,\s]+)?(?:and\s+)?(?:what|how) about\b|^\s*(?:and\s+)?(?:what|how)\s+of\b",
                     re.I)
 

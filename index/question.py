@@ -77,6 +77,8 @@ _PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?))\b|"
                        r"staff members?|inspectors?|hmis?)\b|^\s*(?:please\s+)?name\b|"
                        r"\b(?:his|her|their)\s+names?\b|\bwhat(?:'s|’s| is| was| were)\s+(?:the\s+)?names?\b(?!\s+of)|"
                        r"\b(?:the|its|their)\s+(?:addressee|recipient)s?\b|"  # "I need the addressee for the June letter"
+                       # "Give me the lead inspector for each visit."
+                       r"\b(?:give|tell|send|show|list)\s+(?:me|us)\s+(?:the\s+)?(?:names?\s+of\s+the\s+)?(?:lead\s+|team\s+)?(?:inspectors?|hmis?)\b|"
                        # "was anyone else from Ofsted involved?"
                        r"\b(?:anyone|anybody|someone|somebody)(?:\s+else)?\s+(?:from|at)\s+(?:ofsted|the inspectorate)\b|"
                        # "Was anyone else present on the visit in a non-inspecting capacity?"
@@ -107,6 +109,7 @@ _INSPECTOR_Q = re.compile(r"\b(?:led|lead|inspect\w*|HMIs?|carried out|visited|o
                           r"\bwho (?:did|does|conducted|undertook|ran)\s+(?:the|that|this|our|their|its|[A-Z][\w-]*(?:['’]s)?)\s+"
                           r"(?:[\w'’-]+\s+){0,3}?(?:one|visit|inspection)s?\b", re.I)
 _DATE_Q = re.compile(r"\b(?:when|what date|which date|what day|which month|what month|how long ago|dated)\b|"
+                     r"\b(?:give|tell|send|show|list)\s+(?:me|us)\s+(?:the\s+)?(?:exact\s+)?dates?\b|"
                      # (Not "what did they say last year…": a time it is asked of, not for.)
                      r"\b(?:what|which)\b[^?]{0,30}\b(?<!last )(?<!this )(?<!next )(?<!that )(?<!each )(?<!per )(?<!a )"
                      r"(?:dates?|month|year|day)\b|\b(?:what|which) days\b|^\s*(?:the\s+)?(?:exact\s+|actual\s+)?dates?\b",
@@ -538,6 +541,23 @@ _INTERROGATIVE = re.compile(r"^\s*(?:(?:and|so|but|also|then|ok|okay|right)[,\s]
                             r"tell|show|summari[sz]e|name|remind|pull|find|explain|describe|compare)\b", re.I)
 
 
+#: "Give me the dates and the lead inspector for each visit": two things asked of one subject.
+_NOUN_PAIR = re.compile(r"^(?P<lead>\s*(?:(?:can you |could you |please )?(?:give|tell|send|show) (?:me|us) |list |"
+                        r"(?:what|which) (?:are|were|was|is) )(?:the |their |our )?)(?P<a>[\w'’ -]{2,40}?),? and "
+                        r"(?:the |their |our )?(?P<b>[\w'’ -]{2,40}?) (?P<rest>(?:for|of|on|from) .+)$", re.I)
+
+
+def _noun_pair(sentence: str) -> list[str]:
+    """"Give me the dates and the lead inspector for each of our visits" as the two questions it
+    asks, when each of the two things asks for its own type of answer (a date, an inspector)."""
+    m = _NOUN_PAIR.match(sentence)
+    if not m:
+        return [sentence]
+    parts = [f"{m['lead']}{m['a']} {m['rest']}", f"{m['lead']}{m['b']} {m['rest']}"]
+    types = [expected_type(p) for p in parts]
+    return parts if None not in types and types[0] != types[1] else [sentence]
+
+
 def question_parts(question: str) -> list[str]:
     """The questions a question asks: "How high has demand been, and what is driving it?" is two.
     A sentence that asks nothing ("Demand keeps coming up.") is context for the question after it."""
@@ -549,7 +569,7 @@ def question_parts(question: str) -> list[str]:
             context = f"{context} {sentence}".strip()
             continue
         parts: list[str] = []
-        for part in (p.strip(" ,?") for p in _PARTS.split(sentence)):
+        for part in (p.strip(" ,?.") for piece in _PARTS.split(sentence) for p in _noun_pair(piece.strip(" ,?."))):
             if parts and len(parts[-1].split()) < 3:
                 parts[-1] = f"{parts[-1]} and {part}"  # "When and how did they visit?"
             elif parts and len(part.split()) < 3:

@@ -726,6 +726,10 @@ def test_shorthand_and_idioms_are_spelled_out_and_what_an_answer_is_for_left_out
      ["Did the inspectors mention our LADO. I vaguely remember a mosque being praised."]),
     ("When and how did they visit?", ["When and how did they visit"]),
     ("Who led the 2022 visit?", ["Who led the 2022 visit"]),
+    # Two things asked of one subject, each its own type of answer, are two questions; two findings are one.
+    ("Give me the dates and the lead inspector for each of our two focused visits.",
+     ["Give me the dates for each of our two focused visits", "Give me the lead inspector for each of our two focused visits"]),
+    ("What are the strengths and weaknesses of our MASH?", ["What are the strengths and weaknesses of our MASH"]),
 ])
 def test_the_questions_a_question_asks(question, parts):
     from index.question import question_parts
@@ -1026,7 +1030,8 @@ def test_here_is_not_always_a_place(analyzer):
     assert not analyzer.analyze("Here is a question: what did Ofsted find in Barnet?").home
 
 
-@pytest.mark.parametrize("question", ["What was it about?", "What was it for?", "What is it called?"])
+@pytest.mark.parametrize("question", ["What was it about?", "What was it for?", "What is it called?",
+                                      "Give me the lead inspector for each of them."])
 def test_what_it_was_about_is_a_question_of_its_own(question):
     from index.query import asks_its_own
 

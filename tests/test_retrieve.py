@@ -531,6 +531,12 @@ def test_what_a_finding_leads_to_and_what_holds_improvement_back(assistant, ques
     assert wanted in result.text, result.text
 
 
+def test_two_facts_asked_of_each_visit_are_both_answered(assistant):
+    result = assistant.ask("Give me the dates and the lead inspector for each of our two focused visits.")
+    for wanted in ("7 and 8 March 2018", "4 and 5 May 2022", "Brenda McLaughlin"):
+        assert wanted in result.text, result.text
+
+
 def test_the_same_point_asked_of_another_letter_is_the_earlier_question(assistant):
     result = assistant.ask("And what did the Barnet letter say on the same point?",
                            history=["What did the 2018 B&D front-door letter find about attendance at strategy discussions?"])
