@@ -69,7 +69,10 @@ _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "r
 # (Terms are stemmed: the words are looked up as terms() gives them.)
 _SYNONYMS = {stem(k): stem(v) for k, v in _SYNONYMS.items()}
 
+#: Who quality-assured a visit, in staff's words: "someone checking the quality of their work".
+_QA_ROLE = r"\bcheck\w* (?:on )?(?:the )?quality of (?:their|the inspectors['’]?|the|its) (?:work|inspection|visit)\b"
 _PERSON_Q = re.compile(r"\b(?:who|whom|whose|which (?:inspectors?|hmis?))\b|"
+                       r"\b(?:someone|somebody|anyone|anybody)\b[^?]{0,20}(?:" + _QA_ROLE + ")|"
                        r"\bnamed?\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}?(?:inspectors?|hmis?|officers?|author|journalist|"
                        r"reporter|lead|director|manager|person|chief|deputy|head)\b|"
                        # "Which two inspectors…", "which Ofsted inspectors…"
@@ -416,7 +419,7 @@ _ROLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+|\b[A-Z][a-z]+
 BYLINE = re.compile(rf"^(?:By\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){{1,3}},?\s+(?:(?:Monday|Tuesday|Wednesday|Thursday|"
                     rf"Friday|Saturday|Sunday),?\s+)?(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}},?)\s+\d{{4}}$")
 #: The roles a "who" question may ask for, and how a sentence names each.
-ROLES = [(re.compile(r"\bSHMI\b|\bsenior (?:HMI|inspector|ofsted)\b|\bquality assurance manager\b|\bQA manager\b|"
+ROLES = [(re.compile(r"\bSHMI\b|\bsenior (?:HMI|inspector|ofsted)\b|\bquality assurance manager\b|\bQA manager\b|" + _QA_ROLE + "|"
                      r"\bquality of (?:the|our|that|this) (?:(?:19|20)\d\d )?(?:visit|inspection)\b", re.I),
           re.compile(r"quality assurance manager|\bSHMI\b")),
          (re.compile(r"\bobserv\w*|\bsitting in\b|\bsat in\b|\bshadow\w*|\bwatch\w*|\b(?:non-?|not )inspecting\b", re.I), re.compile(r"\bobserv", re.I)),

@@ -483,6 +483,8 @@ def test_a_visit_given_the_wrong_year_or_council_is_answered_from_the_visit_it_w
      "Nhlanganiso Nyathi"),
     ("Besides the two inspectors, was anyone else present on the May 2022 visit in a non-inspecting capacity?",
      "Nhlanganiso Nyathi"),
+    # Who quality-assured a visit, as staff put it.
+    ("Was there somebody checking the quality of the inspectors' work on our 2018 visit?", "Sean Tarpey"),
     # "Which two inspectors…", "which Ofsted inspectors…" ask for the inspectors; what the answer is
     # for ("press release draft:") is no subject, and no news piece.
     ("Writing up my reflective log on the front door: which two inspectors came out to look at our MASH in March 2018?",
