@@ -132,6 +132,9 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
             "had workloads too high"),
            (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number"),
            (re.compile(r"\b(?:at|by) (?:the )?last count\b", re.I), "latest"),
+           # "When kids come back after going missing": they return home from missing.
+           (re.compile(r"\b(?:come|comes|came|coming|get|gets|got) (?:back|home)(?: home)? (?:after|from) (?:going |being |they(?:['’]ve| have)? (?:go|gone|been) )?missing\b",
+                       re.I), "return home after missing"),
            # "How many times had Ofsted been back to Barnet?"
            (re.compile(r"\b(?:been|come|gone|went|came) back (?:to|in)\b", re.I), "visited"),
            # "Does our SEF line up with what the inspectors said?", "How did ours stack up against Barnet's?"

@@ -65,6 +65,8 @@ _CLASSES = [set(terms(words)) for words in (
     "discussion discussions meeting meetings",
     # A case still being worked is open, or ongoing.
     "open ongoing",
+    # A return home interview is a chat or a debrief with the child, in staff's words.
+    "interview interviews chat chats debrief debriefs",
     # The sector's three abbreviations for the children the council looks after.
     "lac cla cic",
 )]
