@@ -182,20 +182,25 @@ def combine(question: str, answers: list[Answer]) -> Answer:
     sentences: list[Sentence] = []
     bodies: list[str] = []
     for a in answered:
+        by_n = {c.n: c for c in a.citations}
         renumber: dict[int, int] = {}
-        for c in a.citations:
-            key = (c.passage.doc, c.passage.start, c.passage.end)
-            if key not in numbers:
-                numbers[key] = len(numbers) + 1
-                citations.append(Citation(n=numbers[key], passage=c.passage, verified=c.verified))
-            renumber[c.n] = numbers[key]
-
-        def marks(text: str) -> str:
-            return re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", text)
-
-        # A sentence that answers two parts is shown once, labelled with its source or not.
-        new = [Sentence(marks(s.text), tuple(renumber.get(n, n) for n in s.cites), s.verified)
-               for s in a.sentences if not any(_same(marks(s.text), t.text) for t in sentences)]
+        new: list[Sentence] = []
+        for s in a.sentences:
+            # A sentence that answers two parts is shown once, labelled with its source or not, and
+            # whichever of two overlapping passages it was cited from.
+            if any(_same(_unmarked(s.text), _unmarked(t.text)) for t in [*sentences, *new]):
+                continue
+            for n in s.cites:
+                c = by_n.get(n)
+                if c is None or n in renumber:
+                    continue
+                key = (c.passage.doc, c.passage.start, c.passage.end)
+                if key not in numbers:
+                    numbers[key] = len(numbers) + 1
+                    citations.append(Citation(n=numbers[key], passage=c.passage, verified=c.verified))
+                renumber[n] = numbers[key]
+            marked = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", s.text)
+            new.append(Sentence(marked, tuple(renumber.get(n, n) for n in s.cites), s.verified))
         if not new:
             continue
         sentences.extend(new)
@@ -206,6 +211,10 @@ def combine(question: str, answers: list[Answer]) -> Answer:
     return Answer(question=question, text=("\n" if lines else " ").join(bodies),
                   abstained=False, citations=citations, sentences=sentences,
                   related=[p for p in related if p.doc + str(p.start) not in cited])
+
+
+def _unmarked(text: str) -> str:
+    return re.sub(r"\s*\[\d+\]", "", text).strip()
 
 
 def _same(a: str, b: str) -> bool:

@@ -533,6 +533,17 @@ def test_what_a_finding_leads_to_and_what_holds_improvement_back(assistant, ques
     assert wanted in result.text, result.text
 
 
+def test_a_sentence_answering_two_parts_is_shown_and_cited_once(assistant):
+    # A return home interview is a "chat" after children "come back after going missing"; both parts
+    # of the question are answered by one sentence, which two overlapping passages may hold.
+    result = assistant.ask("When children come back after going missing, how many are offered a chat about it, "
+                           "and how many take it up?")
+    assert "69%" in result.text and "88%" in result.text, result.text
+    assert result.text.count("69%") == 1, result.text
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", result.text)}
+    assert cited == {c.n for c in result.citations}, (result.text, [c.n for c in result.citations])
+
+
 def test_two_facts_asked_of_each_visit_are_both_answered(assistant):
     result = assistant.ask("Give me the dates and the lead inspector for each of our two focused visits.")
     for wanted in ("7 and 8 March 2018", "4 and 5 May 2022", "Brenda McLaughlin"):
