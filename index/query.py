@@ -132,6 +132,9 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
             "had workloads too high"),
            (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number"),
            (re.compile(r"\b(?:at|by) (?:the )?last count\b", re.I), "latest"),
+           # A young person staying on with their foster carers past 18 is "staying put".
+           (re.compile(r"\b(?:stay(?:s|ing|ed)?|liv(?:e|es|ing)|remain(?:s|ing|ed)?) on with (?:their|his|her|our|the) "
+                       r"(?:foster )?carers\b|\bcarry(?:ing)? on living with (?:us|their (?:foster )?carers)\b", re.I), "staying put"),
            # "When kids come back after going missing": they return home from missing.
            (re.compile(r"\b(?:come|comes|came|coming|get|gets|got) (?:back|home)(?: home)? (?:after|from) (?:going |being |they(?:['’]ve| have)? (?:go|gone|been) )?missing\b",
                        re.I), "return home after missing"),
