@@ -471,6 +471,9 @@ def test_a_comparison_that_also_asks_for_a_figure_is_answered_as_both(assistant)
      "4 and 5 May 2022"),
     ("What did the November 2018 monitoring visit to Barking and Dagenham conclude about our MASH?",
      "monitoring visit to Barnet"),
+    # A month and a year of which there was no visit: the one visit of that month is meant.
+    ("When Ofsted came for our front door visit in March 2019, what did they find about referrals?",
+     "7 and 8 March 2018"),
 ])
 def test_a_visit_given_the_wrong_year_or_council_is_answered_from_the_visit_it_was(assistant, question, wanted):
     result = assistant.ask(question)
