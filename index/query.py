@@ -132,6 +132,8 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
             "had workloads too high"),
            (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number"),
            (re.compile(r"\b(?:at|by) (?:the )?last count\b", re.I), "latest"),
+           # "Any hold-ups for families?": delays.
+           (re.compile(r"\bhold[- ]?ups\b", re.I), "delays"), (re.compile(r"\bhold[- ]?up\b(?!\s+(?:the|a|an|our|their|this|that|it|them)\b)", re.I), "delay"),
            # A young person staying on with their foster carers past 18 is "staying put".
            (re.compile(r"\b(?:stay(?:s|ing|ed)?|liv(?:e|es|ing)|remain(?:s|ing|ed)?) on with (?:their|his|her|our|the) "
                        r"(?:foster )?carers\b|\bcarry(?:ing)? on living with (?:us|their (?:foster )?carers)\b", re.I), "staying put"),

@@ -704,6 +704,8 @@ def test_a_figure_the_question_states_is_not_its_answer():
     ("When kids come back after going missing, are they offered a chat?",
      "When kids return home after missing, are they offered a chat?"),
     ("Can care leavers stay on with their foster carers?", "Can care leavers staying put?"),
+    ("Any hold-ups for families going to early help?", "Any delays for families going to early help?"),
+    ("Did the new system hold up the work?", "Did the new system hold up the work?"),
     ("When were Ofsted in for the 2018 visit? A few of us from partner agencies were spoken to.",
      "When were Ofsted in for the 2018 visit?"),
     ("What is our virtual school called? need it spelled right for the piece", "What is our virtual school called?"),
