@@ -58,6 +58,9 @@ class Assistant:
                  k: int | None = None) -> Retrieval:
         """The ranked passages for ``question`` (hybrid, filtered, merged, within the context budget);
         for a question asking several things, each part's passages in turn."""
+        scene = _scene(question)
+        if scene:
+            return self.retrieve(scene[1], filters, [*history, scene[0]], k)
         parts = self._parts(question, history)
         if parts:
             earlier = _questions(history)
@@ -97,6 +100,12 @@ class Assistant:
         filters = Filters.of(filters)
         if not question:
             return Answer(question="", text="Please type a question.", abstained=True)
+        scene = _scene(question)
+        if scene:
+            result = self.ask(scene[1], filters, [*history, scene[0]], k)
+            result.question = question
+            result.timings_ms["total"] = (time.perf_counter() - started) * 1000
+            return result
         parts = [] if self.settings.llm_configured else self._parts(question, history)
         if parts:
             from index.answer import combine
@@ -385,6 +394,16 @@ class Assistant:
     def passages_of(self, doc: str) -> list[Passage]:
         """Every chunk of ``doc`` as a passage, in document order."""
         return [self.retriever.passage(c) for c in self.docstore.chunks(doc)]
+
+
+def _scene(question: str) -> tuple[str, str] | None:
+    """"Louise Warren came to look at our front door in March 2018. Did she inspect anywhere else?":
+    the statement, said as the earlier turn of a conversation, and the question asked after it, when
+    the question asks about somewhere else than the statement's."""
+    m = re.match(r"^([^?]*?[.!])\s+([^.!?]*\?)\s*$", question.strip())
+    if m and ELSEWHERE.search(m.group(2)) and not ELSEWHERE.search(m.group(1)):
+        return m.group(1), m.group(2)
+    return None
 
 
 _PERSON_PRONOUN = re.compile(r"\b(?:she|he|her|him)\b", re.I)

@@ -547,6 +547,12 @@ def test_a_sentence_answering_two_parts_is_shown_and_cited_once(assistant):
     assert cited == {c.n for c in result.citations}, (result.text, [c.n for c in result.citations])
 
 
+def test_a_statement_before_a_question_on_somewhere_else_is_its_earlier_turn(assistant):
+    result = assistant.ask("Louise Warren looked at our MASH in March 2018. Did she inspect anywhere else, and when?")
+    assert "27 and 28 November 2018" in result.text and "7 and 8 March 2018" not in result.text, result.text
+    assert result.question.startswith("Louise Warren looked at our MASH")
+
+
 def test_two_facts_asked_of_each_visit_are_both_answered(assistant):
     result = assistant.ask("Give me the dates and the lead inspector for each of our two focused visits.")
     for wanted in ("7 and 8 March 2018", "4 and 5 May 2022", "Brenda McLaughlin"):
