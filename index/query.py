@@ -133,13 +133,14 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            (re.compile(r"\bwhich no\.?(?=\s|\?|$)", re.I), "which number"),
            (re.compile(r"\b(?:at|by) (?:the )?last count\b", re.I), "latest"),
            # "Any hold-ups for families?": delays.
-           (re.compile(r"\bhold[- ]?ups\b", re.I), "delays"), (re.compile(r"\bhold[- ]?up\b(?!\s+(?:the|a|an|our|their|this|that|it|them)\b)", re.I), "delay"),
+           (re.compile(r"\bhold[- ]?ups\b", re.I), "delays"),
+           (re.compile(r"\bhold[- ]?up\b(?!\s+(?:the|a|an|our|their|this|that|it|them)\b)", re.I), "delay"),
            # A young person staying on with their foster carers past 18 is "staying put".
            (re.compile(r"\b(?:stay(?:s|ing|ed)?|liv(?:e|es|ing)|remain(?:s|ing|ed)?) on with (?:their|his|her|our|the) "
                        r"(?:foster )?carers\b|\bcarry(?:ing)? on living with (?:us|their (?:foster )?carers)\b", re.I), "staying put"),
            # "When kids come back after going missing": they return home from missing.
-           (re.compile(r"\b(?:come|comes|came|coming|get|gets|got) (?:back|home)(?: home)? (?:after|from) (?:going |being |they(?:['’]ve| have)? (?:go|gone|been) )?missing\b",
-                       re.I), "return home after missing"),
+           (re.compile(r"\b(?:come|comes|came|coming|get|gets|got) (?:back|home)(?: home)? (?:after|from) "
+                       r"(?:going |being |they(?:['’]ve| have)? (?:go|gone|been) )?missing\b", re.I), "return home after missing"),
            # "How many times had Ofsted been back to Barnet?"
            (re.compile(r"\b(?:been|come|gone|went|came) back (?:to|in)\b", re.I), "visited"),
            # "Does our SEF line up with what the inspectors said?", "How did ours stack up against Barnet's?"
@@ -526,8 +527,13 @@ class QueryAnalyzer:
         """
         from index.question import subject_words
 
-        if not history or not (is_followup(question) or len(subject_words(question, self.analyze(question)).split()) <= 1):
+        if not history:
             return question, self.analyze(question)
+        hints = self.analyze(question)
+        # (A question with no more than one subject word of its own, "what trend did the 2022
+        # inspectors note?", is about the earlier question's subject however it starts.)
+        if not (is_followup(question) or len(subject_words(question, hints).split()) <= 1):
+            return question, hints
         # (A follow-up's authority is the earlier turn's unless it names one: "And in 2022?" after a
         # question on Barnet is still about Barnet.)
         return self._carry(question, self.analyze(question, assume_home=False), *self._resolve(history))
