@@ -530,9 +530,11 @@ class QueryAnalyzer:
         if not history:
             return question, self.analyze(question)
         hints = self.analyze(question)
-        # (A question with no more than one subject word of its own, "what trend did the 2022
-        # inspectors note?", is about the earlier question's subject however it starts.)
-        if not (is_followup(question) or len(subject_words(question, hints).split()) <= 1):
+        # (A question whose only subject word is an aspect of some subject, "what trend did the 2022
+        # inspectors note?", is about the earlier question's subject however it starts; "what did
+        # inspectors find about thresholds?" has a subject of its own.)
+        own_words = subject_words(question, hints).lower().split()
+        if not (is_followup(question) or all(w in _ASPECT_WORDS for w in own_words)):
             return question, hints
         # (A follow-up's authority is the earlier turn's unless it names one: "And in 2022?" after a
         # question on Barnet is still about Barnet.)
@@ -602,6 +604,12 @@ _OWN_QUESTION = re.compile(r"\b(?:who|whom|when|what|which|where|why|how)\b|^\s*
                            r"^\s*(?:(?:and|so|then|also|now)[,\s]+)?(?:please\s+)?(?:give|tell|list|show|name|send)\b", re.I)
 _ABOUT = re.compile(r"^\s*(?:ok(?:ay)?[,\s]+|right[,\s]+)?(?:and\s+)?(?:what|how) about\b|^\s*(?:and\s+)?(?:what|how)\s+of\b",
                     re.I)
+
+
+#: Words that name an aspect of a subject rather than a subject ("what trend…", "what was the rate…").
+_ASPECT_WORDS = frozenset(
+    "trend trends change changes figure figures number numbers rate rates proportion percentage total totals count "
+    "picture position direction progress level levels".split())
 
 
 def asks_its_own(question: str) -> bool:

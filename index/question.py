@@ -27,7 +27,8 @@ _GENERIC = set(terms(
     "true correct prepping preparing prep remind apparently basically roughly hearing heard per via "
     "alongside among amongst towards upon onto beside throughout whether "
     "may mr mrs ms miss dr anyone anybody question questions councillor councillors sit sits draft drafting line "
-    "later earlier afterwards subsequently came comes coming also still equivalent corresponding comparable "
+    "later earlier afterwards subsequently came comes coming also still equivalent corresponding comparable claim "
+    "claims claimed "
     # Who the answer is for ("press release draft:", "a journalist is asking…", "my supervisor said").
     "press release media publicly statement enquiry query journalist reporter casework supervisor tutor educator "
     "ask asks asking asked part "

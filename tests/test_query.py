@@ -1041,3 +1041,17 @@ def test_what_it_was_about_is_a_question_of_its_own(question):
     from index.query import asks_its_own
 
     assert asks_its_own(question)
+
+
+@pytest.mark.parametrize("question", ["What did inspectors find about thresholds?", "What did Ofsted say about neglect?"])
+def test_a_question_with_one_subject_word_of_its_own_stands_alone(analyzer, question):
+    # Asked after a question on young children in children's homes, "thresholds" is the new subject.
+    query, hints = analyzer.with_history(
+        question, ["What did the 2022 visit say about young children living in children's homes?"])
+    assert query == question and not hints.carried and 2022 not in hints.years
+
+
+def test_what_a_document_claims_has_no_subject_of_its_own(analyzer):
+    query, hints = analyzer.with_history("What does our own self-evaluation claim?",
+                                         ["Do the young people in care get any real say with senior people?"])
+    assert "senior people" in query and hints.carried
