@@ -117,8 +117,9 @@ _WORD_SHORTHAND = {"mgmt": "management", "mgt": "management", "mngt": "managemen
 _WORD_SHORT = re.compile(r"\b(?:" + "|".join(_WORD_SHORTHAND) + r")\b", re.I)
 
 
-#: Staff shorthand for the kinds of document, in capitals only ("the 2022 FV").
-_KIND_SHORTHAND = {"FV": "focused visit", "FVs": "focused visits", "MV": "monitoring visit", "MVs": "monitoring visits"}
+#: Staff shorthand for the kinds of document, in capitals only ("the 2022 FV", "our SE").
+_KIND_SHORTHAND = {"FV": "focused visit", "FVs": "focused visits", "MV": "monitoring visit", "MVs": "monitoring visits",
+                   "SE": "self-evaluation", "SEs": "self-evaluations"}
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(_KIND_SHORTHAND) + r")\b")
 #: Idioms for what the documents say plainly.
 _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),

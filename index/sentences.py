@@ -187,7 +187,10 @@ def named_kind(question: str) -> set[str]:
 def strangers(question: str, q_terms: list[str], known) -> list[str]:
     """The question's subject terms that come from a name or acronym no document uses (not one the
     question spells out itself: "the police public protection unit … the PPU")."""
-    names = set(terms(" ".join(proper_names(question)))) - set(terms(" ".join(spelled_out_acronyms(question))))
+    # (Only the question's own sentences: an acronym in the scene it sets, "Our perinatal HV team
+    # works with mums… Did the 2022 visit mention the Pause work?", is not what it asks about.)
+    asked = " ".join(s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.endswith("?")) or question
+    names = set(terms(" ".join(proper_names(asked)))) - set(terms(" ".join(spelled_out_acronyms(question))))
     return [t for t in q_terms if t in names and not seen_term(t, known)]
 
 

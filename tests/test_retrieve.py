@@ -563,3 +563,19 @@ def test_the_same_point_asked_of_another_letter_is_the_earlier_question(assistan
     result = assistant.ask("And what did the Barnet letter say on the same point?",
                            history=["What did the 2018 B&D front-door letter find about attendance at strategy discussions?"])
     assert "nearly all well attended" in result.text, result.text
+
+
+@pytest.mark.parametrize("question,wanted", [
+    # "SE" is staff shorthand for the self-evaluation.
+    ("LAC numbers - what's the SE figure at end of Sept?", "443"),
+    # An acronym no document uses in the scene the question sets is not its subject.
+    ("We're seeing more kids coming into care via PPOs. What % of children entering care came in on police protection "
+     "per the self-eval?", "24%"),
+])
+def test_shorthand_and_the_scene_set_do_not_silence_an_answer(assistant, question, wanted):
+    result = assistant.ask(question)
+    assert not result.abstained and wanted in result.text, result.text
+
+
+def test_an_unknown_name_in_the_question_itself_still_abstains(assistant):
+    assert assistant.ask("Our team works with the MASH. What did Ofsted find at Redbridge's front door visit?").abstained
