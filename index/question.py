@@ -705,6 +705,13 @@ def content_terms(question: str, hints: Hints) -> list[str]:
     return out
 
 
+def asked_part(question: str) -> str:
+    """The sentences of ``question`` that ask something, without the scene it sets before them
+    ("Our HV team works with mums… Did the 2022 visit mention the Pause work?" → the second);
+    the whole question when none ends in a question mark."""
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.endswith("?")) or question
+
+
 def subject_words(question: str, hints: Hints) -> str:
     """The question's subject as it is written: its words whose terms are all subject terms
     ("How did attendance at strategy meetings compare between us and Barnet?" → "attendance strategy

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from index.query import Hints
-from index.question import (BYLINE, DAY_DATE, FIGURES, OFFICER, SCOPE, content_terms, earlier_date, has_type, names_in, new_value,
-                            proper_names, question_numbers)
+from index.question import (BYLINE, DAY_DATE, FIGURES, OFFICER, SCOPE, asked_part, content_terms, earlier_date, has_type,
+                            names_in, new_value, proper_names, question_numbers)
 from index.text import sentence_spans, terms
 from index.types import Passage
 from index.vocabulary import abbreviation_terms, seen_term, term_match, with_phrases
@@ -189,8 +189,7 @@ def strangers(question: str, q_terms: list[str], known) -> list[str]:
     question spells out itself: "the police public protection unit … the PPU")."""
     # (Only the question's own sentences: an acronym in the scene it sets, "Our perinatal HV team
     # works with mums… Did the 2022 visit mention the Pause work?", is not what it asks about.)
-    asked = " ".join(s for s in re.split(r"(?<=[.!?])\s+", question.strip()) if s.endswith("?")) or question
-    names = set(terms(" ".join(proper_names(asked)))) - set(terms(" ".join(spelled_out_acronyms(question))))
+    names = set(terms(" ".join(proper_names(asked_part(question))))) - set(terms(" ".join(spelled_out_acronyms(question))))
     return [t for t in q_terms if t in names and not seen_term(t, known)]
 
 

@@ -1055,3 +1055,11 @@ def test_what_a_document_claims_has_no_subject_of_its_own(analyzer):
     query, hints = analyzer.with_history("What does our own self-evaluation claim?",
                                          ["Do the young people in care get any real say with senior people?"])
     assert "senior people" in query and hints.carried
+
+
+def test_the_asked_part_leaves_out_the_scene():
+    from index.question import asked_part
+
+    assert asked_part("Our HV team works with mums. Did the 2022 visit mention the Pause work? Thanks.") == \
+        "Did the 2022 visit mention the Pause work?"
+    assert asked_part("List the 2022 recommendations.") == "List the 2022 recommendations."

@@ -579,3 +579,10 @@ def test_shorthand_and_the_scene_set_do_not_silence_an_answer(assistant, questio
 
 def test_an_unknown_name_in_the_question_itself_still_abstains(assistant):
     assert assistant.ask("Our team works with the MASH. What did Ofsted find at Redbridge's front door visit?").abstained
+
+
+def test_the_scene_a_question_sets_is_not_what_an_answer_must_hold(assistant):
+    result = assistant.ask("My adviser's notes just say the last focused visit was 'sometime in 2022'. That won't wash "
+                           "at scrutiny. Which days were the inspectors actually on site?")
+    assert "4 and 5 May 2022" in result.text, result.text
+    assert result.question.startswith("My adviser's notes")
