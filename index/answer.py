@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from index.compose import (ALSO, ANAPHOR, QUALIFIER, REASON, compare, covering, fact, listing, spoken_of,
+from index.compose import (ALSO, ANAPHOR, INSTANCE, QUALIFIER, REASON, compare, covering, fact, listing, spoken_of,
                            with_following, with_preceding)
 from index.premise import another_inspection, another_visit, corrections, states_claim, visit_elsewhere
 from index.query import Hints, asks_its_own
@@ -169,6 +169,9 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     # changes are still too recent to…": a sentence keeps the qualification that follows it.
     # So does one that goes on about "these children" the sentence introduced.
     chosen = with_following(with_following(chosen, cands, QUALIFIER), cands, ANAPHOR)
+    if expect is None:
+        # A finding keeps the instances that follow it ("…some as young as eight years old").
+        chosen = with_following(chosen, cands, INSTANCE)
     if kind != "fact" or expect is None:
         # What "Inspectors also raised concerns…" adds to is part of the finding.
         chosen = with_preceding(chosen, cands, passages, ALSO)

@@ -25,6 +25,11 @@ ANAPHOR = re.compile(r"^(?:[\w'’,-]+\s+){0,7}?(?:these|those)\s+\w+|"
                      r"^(?:This|That|It)\s+(?:has|had|means|meant|leads?|led|results?|resulted|inhibits?|affects?|causes?|"
                      r"caused|creates?|limits?|prevents?|impacts?|hampers?|hinders?|undermines?)\b")
 QUALIFIER = re.compile(r"^(?:However|But|Although|Nevertheless|Nonetheless|Despite this|Even so|That said|Yet)\b")
+#: A sentence that gives the instances of the one before it ("Some young children live in children's
+#: homes for long periods…" → "A small number of children, some as young as eight years old, have
+#: drifted for several years…").
+INSTANCE = re.compile(r"^(?:A (?:small |large |significant |growing )?(?:number|minority|handful|few) of|(?:Some|Many|Several|"
+                      r"Most|A few) of (?:these|them|those|the)|For (?:example|instance))\b")
 #: A sentence that adds to the one before it ("Inspectors also raised concerns that referrals…"
 #: after "Areas of improvement … include ensuring management oversight…").
 ALSO = re.compile(r"^(?:[\w'’,-]+\s+){1,4}?(?:also|too)\b|^(?:In addition|Additionally|Further(?:more)?|Moreover)\b", re.I)

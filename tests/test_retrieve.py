@@ -586,3 +586,13 @@ def test_the_scene_a_question_sets_is_not_what_an_answer_must_hold(assistant):
                            "at scrutiny. Which days were the inspectors actually on site?")
     assert "4 and 5 May 2022" in result.text, result.text
     assert result.question.startswith("My adviser's notes")
+
+
+@pytest.mark.parametrize("question,wanted", [
+    ("The May 22 visit flagged little ones stuck in resi homes for ages - how young were we talking and what had gone "
+     "wrong?", "eight years old"),
+    ("What were the inspectors' big worries about young kids living in children's homes in 2022?", "drifted for several years"),
+])
+def test_a_finding_keeps_the_instances_that_follow_it(assistant, question, wanted):
+    result = assistant.ask(question)
+    assert wanted in result.text, result.text
