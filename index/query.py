@@ -64,7 +64,10 @@ _OTHER_AUTHORITY_Q = re.compile(r"\b(?:which|what|another|other|both|either|each
 _HOME = re.compile(r"\b(?:we|us|our|ours|ourselves)\b|"
                    # "the visit here", "kids round here": the place the person asking works in.
                    r"\b(?:visits?|visited|came|come|comes|been|inspect\w*|work\w*|live[sd]?|living|children|kids|families|"
-                   r"staff|round|around)\s+here\b|\bhere in (?:the |this )?(?:borough|council|authority)\b", re.I)
+                   r"staff|round|around)\s+here\b|\bhere in (?:the |this )?(?:borough|council|authority)\b|"
+                   # "both here and over in Barnet", "in Barnet and here": here beside another place.
+                   r"\bhere\s+(?:and|or|as well as|versus|vs\.?|compared (?:with|to))\s+(?:over\s+)?(?:in|at)\b|"
+                   r"\b(?:and|or|versus|vs\.?|than)\s+(?:over\s+)?here\b", re.I)
 _INSPECTORATE = re.compile(r"\b(?:ofsted|inspectors?|inspection|HMI|inspected)\b", re.I)
 INSPECTION_KINDS = ("focused visit letter", "monitoring visit letter", "ILACS inspection report",
                     "SIF inspection report", "joint targeted area inspection")

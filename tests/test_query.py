@@ -1063,3 +1063,18 @@ def test_the_asked_part_leaves_out_the_scene():
     assert asked_part("Our HV team works with mums. Did the 2022 visit mention the Pause work? Thanks.") == \
         "Did the 2022 visit mention the Pause work?"
     assert asked_part("List the 2022 recommendations.") == "List the 2022 recommendations."
+
+
+@pytest.mark.parametrize("question", [
+    "Early help got restructured both here and over in Barnet in 2018. Did Ofsted say it was too soon to judge it?",
+    "Was management oversight better in Barnet or here in 2018?",
+])
+def test_here_beside_another_place_is_home(analyzer, question):
+    hints = analyzer.analyze(question)
+    assert hints.home and set(hints.authorities) == {"Barnet", HOME}
+
+
+def test_here_alone_is_no_place():
+    from index.query import _HOME
+
+    assert not _HOME.search("Here is the question: what did Ofsted find about thresholds?")
