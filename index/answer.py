@@ -28,6 +28,9 @@ ABSTAIN = "I could not find this in the documents."
 _INSPECTORATE_Q = re.compile(r"\b(?:ofsted|inspectors?|inspectorate|hmis?|inspection|(?:focused|monitoring) visit)\b", re.I)
 _OTHER_VOICE_Q = re.compile(r"\b(?:spokes\w*|council (?:said|say|says)|press|news|article|piece|quoted?|response|"
                             r"respond\w*|reaction|(?:we|they|the council|leaders?) (?:said|say|told))\b", re.I)
+#: An inspection after the documents' ("its re-inspection", "the next full inspection").
+_LATER_INSPECTION = re.compile(r"\bre-?inspect\w*|\b(?:next|subsequent|upcoming|forthcoming) (?:full |standard |graded |ILACS )?"
+                               r"inspection\b", re.I)
 #: At most this many sentences answer a question for findings that is not put as a list.
 FINDING_MAX = 3
 #: The least share of a figure question's subject its answer's own sentence holds. Of the figure
@@ -116,6 +119,10 @@ def answer(question: str, hints: Hints, passages: list[Passage], embedder=None, 
     claims = [c for c in eligible if c.lexical + c.section >= L_MIN] if asserts and not consistent else eligible
     if expect is None and kind != "compare" and another_inspection(question, hints, passages):
         # What an inspection found is in its own report, and none of the passages is of its year.
+        return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
+    if _LATER_INSPECTION.search(question) and not any(_LATER_INSPECTION.search(p.text) for p in passages):
+        # "What was Barnet judged at its re-inspection after the monitoring visits?": the judgement
+        # the monitoring visits followed is not the one asked for, and no document is of a later one.
         return Answer(question=question, text=ABSTAIN, abstained=True, related=passages)
     if premise and another_visit(question, hints, passages):
         # "Barnet's second monitoring visit in February 2018" is neither the fifth nor in November:

@@ -28,7 +28,7 @@ _GENERIC = set(terms(
     "alongside among amongst towards upon onto beside throughout whether "
     "may mr mrs ms miss dr anyone anybody question questions councillor councillors sit sits draft drafting line "
     "later earlier afterwards subsequently came comes coming also still equivalent corresponding comparable claim "
-    "claims claimed "
+    "claims claimed happy unhappy pleased satisfied dissatisfied impressed "
     # Who the answer is for ("press release draft:", "a journalist is asking…", "my supervisor said").
     "press release media publicly statement enquiry query journalist reporter casework supervisor tutor educator "
     "ask asks asking asked part "
@@ -61,7 +61,9 @@ _IMPROVE_Q = re.compile(r"\b(?:improve(?!ments?\b)|(?<!\bof )improvements?|areas
 #: doing?", "Ofsted's view of our leadership"): a letter's overview gives it.
 VERDICT_Q = re.compile(r"\b(?:make|made) of\b|\bview (?:of|on)\b|\bverdict\b|\bimpression\b|"
                        r"\bhow (?:was|were|is|are) (?:[\w'’-]+\s+){1,6}?doing\b|\bhow (?:well|good)\b|"
-                       r"\b(?:think|thought) (?:of|about)\b|\bhow did (?:ofsted|inspectors|they) (?:think|rate|see|find)\b",
+                       r"\b(?:think|thought) (?:of|about)\b|\bhow did (?:ofsted|inspectors|they) (?:think|rate|see|find)\b|"
+                       # "Were they happy with it or not?"
+                       r"\b(?:happy|pleased|satisfied|impressed|content|unhappy|dissatisfied) (?:with|about|by)\b",
                        re.I)
 _SYNONYMS = {"led": "lead", "inspected": "inspector", "inspect": "inspector", "rated": "rating",
              "judged": "judgement", "kid": "children", "kids": "children", "uni": "university",

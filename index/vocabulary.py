@@ -38,6 +38,8 @@ _CLASSES = [set(terms(words)) for words in (
     # Everyday words for the documents' own (a short thesaurus of how staff and councillors put it).
     "permission permissions consent consented consenting",
     "failing failed inadequate",
+    # The light stemmer leaves "judged" and "judgement" apart.
+    "judge judged judgement judgements judgment judgments",
     "permanent permanence permanency",
     "assurance audit audits auditing audited",
     "quality qualitative",

@@ -596,3 +596,18 @@ def test_the_scene_a_question_sets_is_not_what_an_answer_must_hold(assistant):
 def test_a_finding_keeps_the_instances_that_follow_it(assistant, question, wanted):
     result = assistant.ask(question)
     assert wanted in result.text, result.text
+
+
+def test_judged_in_a_question_finds_judged_in_a_letter(assistant):
+    result = assistant.ask("When was Barnet judged inadequate?")
+    assert "July 2017" in result.text, result.text
+
+
+def test_a_grade_at_a_later_inspection_than_the_documents_abstains(assistant):
+    assert assistant.ask("What was Barnet judged at its re-inspection after the monitoring visits?").abstained
+
+
+def test_whether_inspectors_were_happy_asks_for_their_verdict(assistant):
+    result = assistant.ask("When Ofsted looked at our MASH in 2018, were they happy with it or not?")
+    assert not result.abstained and "MASH" in result.text, result.text
+    assert {c.passage.doc for c in result.citations} <= {"000_039fb7067930de26.txt", "004_4b26a682698e6517.txt"}
