@@ -31,6 +31,10 @@ _OTHER_VOICE_Q = re.compile(r"\b(?:spokes\w*|council (?:said|say|says)|press|new
 #: An inspection after the documents' ("its re-inspection", "the next full inspection").
 _LATER_INSPECTION = re.compile(r"\bre-?inspect\w*|\b(?:next|subsequent|upcoming|forthcoming) (?:full |standard |graded |ILACS )?"
                                r"inspection\b", re.I)
+#: Roles a "who" question may name that no inspector holds: the sentence answering it names the role.
+_ROLE_NOUN = re.compile(r"\b(?:nurses?|doctors?|paediatricians?|GPs?|designated officers?|directors?|managers?|heads?|chairs?|"
+                        r"councillors?|commissioners?|mayors?|executives?|LADO|IRO|advis[eo]rs?|principals?|"
+                        r"spokes(?:man|woman|person))\b", re.I)
 #: At most this many sentences answer a question for findings that is not put as a list.
 FINDING_MAX = 3
 #: The least share of a figure question's subject its answer's own sentence holds. Of the figure
@@ -300,6 +304,11 @@ def _eligible(question: str, query: str, hints: Hints, cands: list[Candidate], p
         c.supported or located and (expect != "count" or re.search(r"\b(?:visit|inspection)", c.text, re.I))
         or facts and c.consistent and (c.lexical + c.section > 0 or bool(roles)
                                        or passages[c.passage].doc in described))]
+    nouns = {m.group(0).lower().rstrip("s") for m in _ROLE_NOUN.finditer(question)} if expect == "person" else set()
+    if nouns:
+        # "Who is the designated nurse for looked-after children?": a sentence naming someone holds
+        # the role asked for; the inspectors' names do not answer it.
+        eligible = [c for c in eligible if all(re.search(rf"\b{n}", c.text, re.I) for n in nouns)]
     if expect in FIGURES and q_terms and not (premise and question_numbers(question)):
         # A figure answers only with what it counts beside it: "In 2021/22, 89% of children in care
         # had an up-to-date PEP" on a slide about care leavers holds "care" of "our care leaver EET

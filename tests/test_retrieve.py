@@ -611,3 +611,10 @@ def test_whether_inspectors_were_happy_asks_for_their_verdict(assistant):
     result = assistant.ask("When Ofsted looked at our MASH in 2018, were they happy with it or not?")
     assert not result.abstained and "MASH" in result.text, result.text
     assert {c.passage.doc for c in result.citations} <= {"000_039fb7067930de26.txt", "004_4b26a682698e6517.txt"}
+
+
+def test_a_role_no_document_names_is_not_answered_by_the_inspectors(assistant):
+    assert assistant.ask("Who is the designated nurse for looked after children in Barking and Dagenham? Need to cc "
+                         "them on an IHA escalation.").abstained
+    # The role the documents do name still answers.
+    assert "Sean Tarpey" in assistant.ask("Who was the QA manager on our 2018 visit?").text
