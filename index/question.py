@@ -31,7 +31,7 @@ _GENERIC = set(terms(
     "claims claimed happy unhappy pleased satisfied dissatisfied impressed "
     # Who the answer is for ("press release draft:", "a journalist is asking…", "my supervisor said").
     "press release media publicly statement enquiry query journalist reporter casework supervisor tutor educator "
-    "ask asks asking asked part "
+    "ask asks asking asked part re "
     # "How big is…", "their big worries", "the headcount at the last count": how a figure or a finding
     # is asked for.
     "big headcount count "

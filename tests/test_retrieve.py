@@ -618,3 +618,9 @@ def test_a_role_no_document_names_is_not_answered_by_the_inspectors(assistant):
                          "them on an IHA escalation.").abstained
     # The role the documents do name still answers.
     assert "Sean Tarpey" in assistant.ask("Who was the QA manager on our 2018 visit?").text
+
+
+def test_re_for_regarding_is_no_subject_word(assistant):
+    result = assistant.ask("Re Barnet's Nov 2018 monitoring visit - when had Ofsted last been in to look at their MASH "
+                           "before that?")
+    assert "February 2018" in result.text, result.text
