@@ -620,7 +620,7 @@ def asks_its_own(question: str) -> bool:
     """Whether a follow-up asks a question of its own ("and how many went to uni?") rather than the
     earlier one again about something else ("and in 2022?", "what about Barnet?")."""
     return bool(_OWN_QUESTION.search(question)) and not _ABOUT.match(question) and not _SAME_POINT.search(question) \
-        and not _SAME_FIGURE.match(question)
+        and not _SAME_FIGURE.search(question)
 
 
 #: "…say on the same point?", "about the same thing?": the earlier question, asked of another source.
@@ -628,9 +628,10 @@ _SAME_POINT = re.compile(r"\b(?:on|about|regarding|re)\s+(?:the\s+)?(?:same|that
                          r"question|matter|front)\b|\bthe same (?:point|thing|issue|topic|subject)\b", re.I)
 
 
-#: "And what was it down to by the self-evaluation?", "where was it at in 2022?": the earlier figure
+#: "And what was it down to by the self-evaluation?", "where was it at in 2022?", "and by the
+#: self-eval, where had that got to?": the earlier figure
 #: again, at another time or in another source ("what was it about / for?" asks something new).
-_SAME_FIGURE = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?|then)[,\s]+)*(?:what|where)\s+(?:was|is|were|are|had|has)\s+"
+_SAME_FIGURE = re.compile(r"(?:^|[,;:–—]\s*|\s-\s*)\s*(?:(?:and|so|but|ok(?:ay)?|then)[,\s]+)*(?:what|where)\s+(?:was|is|were|are|had|has)\s+"
                           r"(?:it|that|this|they|the (?:figure|number|total|rate|proportion|percentage|count))\s+"
                           r"(?:(?:got|gone|fallen|dropped|risen|rose|fell|come|climbed)\s+)?(?:(?:down|up|back)\s+)?"
                           r"(?:to|at|by|then|now|in|according|under|over)\b", re.I)

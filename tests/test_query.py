@@ -1006,6 +1006,7 @@ def test_on_the_same_point_is_no_question_of_its_own():
     "And what was it down to by our own self-evaluation at the end of the year?",
     "Where was it at in 2022?",
     "So what had the figure fallen to by September?",
+    "and by the council's Dec 2022 self-eval, where had that got to?",
 ])
 def test_the_same_figure_later_is_no_question_of_its_own(question):
     from index.query import asks_its_own
