@@ -29,7 +29,9 @@ QUALIFIER = re.compile(r"^(?:However|But|Although|Nevertheless|Nonetheless|Despi
 #: homes for long periods…" → "A small number of children, some as young as eight years old, have
 #: drifted for several years…").
 INSTANCE = re.compile(r"^(?:A (?:small |large |significant |growing )?(?:number|minority|handful|few) of|(?:Some|Many|Several|"
-                      r"Most|A few) of (?:these|them|those|the)|For (?:example|instance))\b")
+                      r"Most|A few) of (?:these|them|those|the)|For (?:example|instance)|"
+                      # "…are well understood across the partnership. Strong practice was seen in…"
+                      r"(?:Strong|Good|Effective|Positive|Innovative) practice (?:was|is|has been) (?:seen|observed|noted))\b")
 #: A sentence that adds to the one before it ("Inspectors also raised concerns that referrals…"
 #: after "Areas of improvement … include ensuring management oversight…").
 ALSO = re.compile(r"^(?:[\w'’,-]+\s+){1,4}?(?:also|too)\b|^(?:In addition|Additionally|Further(?:more)?|Moreover)\b", re.I)

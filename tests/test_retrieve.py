@@ -592,6 +592,8 @@ def test_the_scene_a_question_sets_is_not_what_an_answer_must_hold(assistant):
     ("The May 22 visit flagged little ones stuck in resi homes for ages - how young were we talking and what had gone "
      "wrong?", "eight years old"),
     ("What were the inspectors' big worries about young kids living in children's homes in 2022?", "drifted for several years"),
+    ("LADO query - what did the 2018 focused visit say about designated officer arrangements across the partnership?",
+     "local mosque"),
 ])
 def test_a_finding_keeps_the_instances_that_follow_it(assistant, question, wanted):
     result = assistant.ask(question)
