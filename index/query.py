@@ -116,7 +116,9 @@ _AMPERSAND = re.compile(r"\b(?:" + "|".join(re.escape(a) for a in sorted(_AMPERS
 
 #: Shorthand staff write for everyday words, in any case ("mgmt oversight", "SW visits").
 _WORD_SHORTHAND = {"mgmt": "management", "mgt": "management", "mngt": "management", "mgr": "manager",
-                   "mgrs": "managers", "dept": "department", "govt": "government", "yr": "year", "yrs": "years"}
+                   "mgrs": "managers", "dept": "department", "govt": "government", "yr": "year", "yrs": "years",
+                   # "Strats": strategy discussions (or meetings), in frontline shorthand.
+                   "strat": "strategy discussion", "strats": "strategy discussions"}
 _WORD_SHORT = re.compile(r"\b(?:" + "|".join(_WORD_SHORTHAND) + r")\b", re.I)
 
 

@@ -1079,3 +1079,9 @@ def test_here_alone_is_no_place():
     from index.query import _HOME
 
     assert not _HOME.search("Here is the question: what did Ofsted find about thresholds?")
+
+
+def test_strats_are_strategy_discussions():
+    from index.query import spell_out
+
+    assert "strategy discussions" in spell_out("Strats - how did Ofsted rate attendance at ours?")
