@@ -126,6 +126,7 @@ _WORD_SHORT = re.compile(r"\b(?:" + "|".join(_WORD_SHORTHAND) + r")\b", re.I)
 _KIND_SHORTHAND = {"FV": "focused visit", "FVs": "focused visits", "MV": "monitoring visit", "MVs": "monitoring visits",
                    "SE": "self-evaluation", "SEs": "self-evaluations"}
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(_KIND_SHORTHAND) + r")\b")
+_MONTH_NAME = "January|February|March|April|May|June|July|August|September|October|November|December"
 #: Idioms for what the documents say plainly.
 _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            # "How does the out-of-hours team hand over to the daytime service?": the emergency duty
@@ -173,6 +174,13 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            (re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|january|february|march|april|may|june|"
                        r"july|august|september|october|november|december)(?:\s+|\s*['’-]\s*)([12]\d)\b"
                        r"(?!\s*(?:st|nd|rd|th)\b|\s*[:.%]\s*\d|\s*(?:am|pm|%)\b)", re.I), r"\1 20\2"),
+           # "the 27th and 28th of March", "March 27th-28th": days as the letters write them ("27 and 28 March").
+           (re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)(?:\s*(and|to|-|–)\s*(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th))?"
+                       rf"(?:\s+of)?\s+({_MONTH_NAME})\b", re.I),
+            lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(4)}" if m.group(2) else f"{m.group(1)} {m.group(4)}"),
+           (re.compile(rf"\b({_MONTH_NAME})\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)(?:\s*(and|to|-|–)\s*(?:the\s+)?(\d{{1,2}})"
+                       rf"(?:st|nd|rd|th))?,?", re.I),
+            lambda m: f"{m.group(2)} {m.group(3)} {m.group(4)} {m.group(1)}" if m.group(3) else f"{m.group(2)} {m.group(1)}"),
            # "Is it right that…" asks whether it is true, of nothing right.
            (re.compile(r"\b(is it|isn['’]t it|was it|am I) (?:right|correct) (?:that|in (?:saying|thinking)(?: that)?)\b", re.I),
             "is it true that"),

@@ -1085,3 +1085,15 @@ def test_strats_are_strategy_discussions():
     from index.query import spell_out
 
     assert "strategy discussions" in spell_out("Strats - how did Ofsted rate attendance at ours?")
+
+
+@pytest.mark.parametrize("written,plain", [
+    ("the inspectors were in on the 27th and 28th of March 2018", "the inspectors were in on 27 and 28 March 2018"),
+    ("March 27th and 28th, 2018", "27 and 28 March 2018"),
+    ("the 4th of May 2022", "4 May 2022"),
+    ("the 21st century", "the 21st century"),
+])
+def test_ordinal_days_are_written_as_the_letters_write_them(written, plain):
+    from index.query import spell_out
+
+    assert spell_out(written) == plain
