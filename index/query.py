@@ -9,8 +9,8 @@ from typing import Iterable, Sequence
 
 from index.types import DocumentMeta
 
-MONTH_NUMBERS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
+MONTH_NAMES = "january february march april may june july august september october november december".split()
+MONTH_NUMBERS = {m: i for i, m in enumerate(MONTH_NAMES, 1)}
 MONTH_NUMBERS.update({m[:3]: i for m, i in list(MONTH_NUMBERS.items())})
 #: (pattern, kinds, named): named kinds are the document itself ("the May 2022 focused visit said…"),
 #: and a sentence from another kind of document does not fit the question. A full inspection, a
@@ -126,7 +126,14 @@ _WORD_SHORT = re.compile(r"\b(?:" + "|".join(_WORD_SHORTHAND) + r")\b", re.I)
 _KIND_SHORTHAND = {"FV": "focused visit", "FVs": "focused visits", "MV": "monitoring visit", "MVs": "monitoring visits",
                    "SE": "self-evaluation", "SEs": "self-evaluations"}
 _SHORTHAND = re.compile(r"\b(?:" + "|".join(_KIND_SHORTHAND) + r")\b")
-_MONTH_NAME = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_NAME = "|".join(MONTH_NAMES)
+
+
+def _letter_date(first: str, joiner: str | None, second: str | None, month: str) -> str:
+    """A day or two days and their month as the letters write them: "27 and 28 March", "4 May"."""
+    return f"{first} {joiner} {second} {month}" if joiner else f"{first} {month}"
+
+
 #: Idioms for what the documents say plainly.
 _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            # "How does the out-of-hours team hand over to the daytime service?": the emergency duty
@@ -177,10 +184,10 @@ _IDIOMS = [(re.compile(r"\bkeep(?:ing)? an eye on\b", re.I), "monitor"),
            # "the 27th and 28th of March", "March 27th-28th": days as the letters write them ("27 and 28 March").
            (re.compile(rf"\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)(?:\s*(and|to|-|–)\s*(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th))?"
                        rf"(?:\s+of)?\s+({_MONTH_NAME})\b", re.I),
-            lambda m: f"{m.group(1)} {m.group(2)} {m.group(3)} {m.group(4)}" if m.group(2) else f"{m.group(1)} {m.group(4)}"),
+            lambda m: _letter_date(*m.groups())),
            (re.compile(rf"\b({_MONTH_NAME})\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)(?:\s*(and|to|-|–)\s*(?:the\s+)?(\d{{1,2}})"
                        rf"(?:st|nd|rd|th))?,?", re.I),
-            lambda m: f"{m.group(2)} {m.group(3)} {m.group(4)} {m.group(1)}" if m.group(3) else f"{m.group(2)} {m.group(1)}"),
+            lambda m: _letter_date(*m.groups()[1:], m.group(1))),
            # "Is it right that…" asks whether it is true, of nothing right.
            (re.compile(r"\b(is it|isn['’]t it|was it|am I) (?:right|correct) (?:that|in (?:saying|thinking)(?: that)?)\b", re.I),
             "is it true that"),
